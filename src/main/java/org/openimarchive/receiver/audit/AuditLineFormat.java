@@ -1,0 +1,94 @@
+package org.openimarchive.receiver.audit;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * Formats audit records: one JSON object per line, keys in a fixed order, every value
+ * escaped by {@link JsonText} so that the line can never be split. Thread-safe.
+ */
+public final class AuditLineFormat {
+
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private final ContentMode contentMode;
+
+    public AuditLineFormat(ContentMode contentMode) {
+        this.contentMode = contentMode;
+    }
+
+    /** The record of an accepted callback; {@code msg} is written key by key as received. */
+    public String accepted(Instant time, String remoteAddr, String operationID, JsonObject msg) {
+        StringBuilder out = new StringBuilder(256 + msg.size() * 48);
+        head(out, time, "accepted", 200, remoteAddr, operationID);
+        out.append(",\"msg\":{");
+        boolean first = true;
+        for (Map.Entry<String, JsonValue> entry : msg.entrySet()) {
+            JsonValue value = entry.getValue();
+            boolean content = "content".equals(entry.getKey()) && value instanceof JsonString;
+            if (content && contentMode == ContentMode.OMIT) {
+                continue;
+            }
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            JsonText.appendString(out, entry.getKey());
+            out.append(':');
+            if (content && contentMode == ContentMode.SHA256) {
+                String text = ((JsonString) value).getString();
+                out.append("\"sha256:").append(sha256Hex(text.getBytes(StandardCharsets.UTF_8))).append('"');
+            } else {
+                JsonText.appendValue(out, value);
+            }
+        }
+        return out.append("}}").toString();
+    }
+
+    /** The record of a refused request. */
+    public String rejected(RejectedRequest r) {
+        StringBuilder out = new StringBuilder(384);
+        head(out, r.time(), "rejected", r.status(), r.remoteAddr(), r.operationID());
+        out.append(",\"method\":");
+        JsonText.appendString(out, r.method());
+        out.append(",\"uri\":");
+        JsonText.appendString(out, r.uri());
+        out.append(",\"error\":");
+        JsonText.appendString(out, r.error());
+        out.append(",\"bodyBytes\":").append(r.bodyBytes());
+        out.append(",\"bodySha256\":");
+        JsonText.appendString(out, r.bodySha256());
+        return out.append('}').toString();
+    }
+
+    private static void head(StringBuilder out, Instant time, String outcome, int status,
+                             String remoteAddr, String operationID) {
+        out.append("{\"time\":\"");
+        TIME.formatTo(time, out);
+        out.append("\",\"outcome\":\"").append(outcome)
+                .append("\",\"status\":").append(status)
+                .append(",\"remoteAddr\":");
+        JsonText.appendString(out, remoteAddr);
+        out.append(",\"operationID\":");
+        JsonText.appendString(out, operationID);
+    }
+
+    /** Lower-case hex SHA-256 of {@code bytes}. */
+    public static String sha256Hex(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package org.openimarchive.receiver.audit;
+
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.util.Map;
+
+/**
+ * Writes JSON text that always stays on one line and is safe to print to a terminal: on top
+ * of what JSON requires, it escapes DEL, the C1 controls, U+2028, U+2029 and unpaired
+ * surrogates, so that no value can split an audit line, fool a line-oriented reader or send
+ * an escape sequence to the operator's terminal.
+ */
+public final class JsonText {
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private JsonText() {
+    }
+
+    /** Appends {@code s} as a quoted JSON string; {@code null} as {@code null}. */
+    public static void appendString(StringBuilder out, String s) {
+        if (s == null) {
+            out.append("null");
+            return;
+        }
+        out.append('"');
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> {
+                    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029') {
+                        appendEscape(out, c);
+                    } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        out.append(c).append(s.charAt(++i));
+                    } else if (Character.isSurrogate(c)) {
+                        appendEscape(out, c);
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+
+    /** Appends any JSON-P value, objects keeping the order of their keys. */
+    public static void appendValue(StringBuilder out, JsonValue value) {
+        switch (value.getValueType()) {
+            case STRING -> appendString(out, ((JsonString) value).getString());
+            case OBJECT -> {
+                out.append('{');
+                boolean first = true;
+                for (Map.Entry<String, JsonValue> entry : value.asJsonObject().entrySet()) {
+                    if (!first) {
+                        out.append(',');
+                    }
+                    first = false;
+                    appendString(out, entry.getKey());
+                    out.append(':');
+                    appendValue(out, entry.getValue());
+                }
+                out.append('}');
+            }
+            case ARRAY -> {
+                out.append('[');
+                boolean first = true;
+                for (JsonValue element : value.asJsonArray()) {
+                    if (!first) {
+                        out.append(',');
+                    }
+                    first = false;
+                    appendValue(out, element);
+                }
+                out.append(']');
+            }
+            // numbers keep their text; true, false and null are their own text
+            default -> out.append(value);
+        }
+    }
+
+    private static void appendEscape(StringBuilder out, char c) {
+        out.append("\\u")
+                .append(HEX[(c >> 12) & 0xf])
+                .append(HEX[(c >> 8) & 0xf])
+                .append(HEX[(c >> 4) & 0xf])
+                .append(HEX[c & 0xf]);
+    }
+}

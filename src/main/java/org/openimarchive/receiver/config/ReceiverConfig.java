@@ -1,0 +1,347 @@
+package org.openimarchive.receiver.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.openimarchive.receiver.audit.ContentMode;
+import org.openimarchive.receiver.net.SourceAllowlist;
+
+/**
+ * The receiver's validated configuration. Each parameter is read from a JVM system property
+ * of its name, else from the web application's context parameter (web.xml, or Tomcat's
+ * {@code <Parameter>}), else takes its default. Every value is checked at start-up, all
+ * faults are reported together, and an unknown {@code callback.*} context parameter is a
+ * fault (a likely typo).
+ */
+public final class ReceiverConfig {
+
+    public static final String AUDIT_DIR = "callback.audit.dir";
+    public static final String AUDIT_MAX_FILE_SIZE = "callback.audit.maxFileSize";
+    public static final String AUDIT_RETENTION_DAYS = "callback.audit.retentionDays";
+    public static final String AUDIT_CONTENT = "callback.audit.content";
+    public static final String MAX_BODY_BYTES = "callback.maxBodyBytes";
+    public static final String ALLOWED_SOURCES = "callback.allowedSources";
+    public static final String LOG4J_CONFIG = "callback.log4jConfig";
+
+    public static final String DEFAULT_AUDIT_MAX_FILE_SIZE = "100 MB";
+    public static final int DEFAULT_AUDIT_RETENTION_DAYS = 90;
+    public static final ContentMode DEFAULT_AUDIT_CONTENT = ContentMode.FULL;
+    public static final String DEFAULT_MAX_BODY_BYTES = "1 MB";
+    public static final String DEFAULT_ALLOWED_SOURCES = "127.0.0.0/8, ::1";
+
+    static final long MIN_FILE_SIZE = 1024;
+    static final long MAX_FILE_SIZE = 1L << 40;
+    static final long MIN_BODY_BYTES = 1024;
+    static final long MAX_BODY = 64L << 20;
+    static final int MAX_RETENTION_DAYS = 36_500;
+
+    private static final Set<String> NAMES = Set.of(AUDIT_DIR, AUDIT_MAX_FILE_SIZE, AUDIT_RETENTION_DAYS,
+            AUDIT_CONTENT, MAX_BODY_BYTES, ALLOWED_SOURCES, LOG4J_CONFIG);
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,13})\\s*(|B|KB|MB|GB)", Pattern.CASE_INSENSITIVE);
+
+    private final Path auditDir;
+    private final long auditMaxFileSize;
+    private final int auditRetentionDays;
+    private final ContentMode auditContent;
+    private final int maxBodyBytes;
+    private final SourceAllowlist allowedSources;
+    private final Path log4jConfig;
+    private final Map<String, String> effective;
+
+    private ReceiverConfig(Reader r) {
+        this.auditDir = r.auditDir();
+        this.auditMaxFileSize = r.size(AUDIT_MAX_FILE_SIZE, DEFAULT_AUDIT_MAX_FILE_SIZE, MIN_FILE_SIZE, MAX_FILE_SIZE);
+        this.auditRetentionDays = r.retentionDays();
+        this.auditContent = r.contentMode();
+        this.maxBodyBytes = (int) r.size(MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES, MIN_BODY_BYTES, MAX_BODY);
+        this.allowedSources = r.allowlist(ALLOWED_SOURCES, DEFAULT_ALLOWED_SOURCES);
+        this.log4jConfig = r.log4jConfig();
+        r.rejectUnknownNames();
+        r.throwIfInvalid();
+        this.effective = Map.copyOf(r.effective);
+    }
+
+    /**
+     * Reads and checks every parameter, and makes sure the audit directory exists and is
+     * writable.
+     *
+     * @param contextParams the context parameters by name (null when absent)
+     * @param contextParamNames the names of all context parameters, to catch typos
+     * @param systemProperties the JVM system properties by name (null when absent)
+     * @throws InvalidConfigurationException naming every parameter at fault
+     */
+    public static ReceiverConfig load(Function<String, String> contextParams, Set<String> contextParamNames,
+                                      Function<String, String> systemProperties) {
+        return new ReceiverConfig(new Reader(contextParams, contextParamNames, systemProperties));
+    }
+
+    public Path auditDir() {
+        return auditDir;
+    }
+
+    public long auditMaxFileSize() {
+        return auditMaxFileSize;
+    }
+
+    public int auditRetentionDays() {
+        return auditRetentionDays;
+    }
+
+    public ContentMode auditContent() {
+        return auditContent;
+    }
+
+    public int maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    public SourceAllowlist allowedSources() {
+        return allowedSources;
+    }
+
+    /** The operator's log4j2 XML replacing the built-in one, or null. */
+    public Path log4jConfig() {
+        return log4jConfig;
+    }
+
+    /** One line for the log: every parameter, its value and where the value came from. */
+    public String describe() {
+        StringBuilder out = new StringBuilder();
+        for (String name : new TreeSet<>(effective.keySet())) {
+            if (out.length() > 0) {
+                out.append(", ");
+            }
+            out.append(name).append('=').append(effective.get(name));
+        }
+        return out.toString();
+    }
+
+    /** Reads parameters one by one, collecting faults instead of stopping at the first. */
+    private static final class Reader {
+        private final Function<String, String> contextParams;
+        private final Set<String> contextParamNames;
+        private final Function<String, String> systemProperties;
+        private final List<String> problems = new ArrayList<>();
+        private final Map<String, String> effective = new LinkedHashMap<>();
+
+        Reader(Function<String, String> contextParams, Set<String> contextParamNames,
+               Function<String, String> systemProperties) {
+            this.contextParams = contextParams;
+            this.contextParamNames = contextParamNames;
+            this.systemProperties = systemProperties;
+        }
+
+        /** The raw value, or null for the default; records where it came from. */
+        private String raw(String name) {
+            String value = systemProperties.apply(name);
+            String source = "system property";
+            if (value == null) {
+                value = contextParams.apply(name);
+                source = "context parameter";
+            }
+            if (value == null) {
+                return null;
+            }
+            effective.put(name, value.trim() + " (" + source + ")");
+            return value.trim();
+        }
+
+        private void setDefault(String name, Object value) {
+            effective.put(name, value + " (default)");
+        }
+
+        private void problem(String name, String message) {
+            problems.add(name + ": " + message);
+        }
+
+        Path auditDir() {
+            String value = raw(AUDIT_DIR);
+            Path dir;
+            if (value == null) {
+                dir = defaultAuditDir(systemProperties);
+                setDefault(AUDIT_DIR, dir);
+            } else {
+                try {
+                    dir = Path.of(value);
+                } catch (InvalidPathException e) {
+                    problem(AUDIT_DIR, "'" + value + "' is not a path");
+                    return null;
+                }
+                if (!dir.isAbsolute()) {
+                    problem(AUDIT_DIR, "'" + value + "' must be an absolute path");
+                    return null;
+                }
+            }
+            String fault = prepareDirectory(dir);
+            if (fault != null) {
+                problem(AUDIT_DIR, fault);
+            }
+            return dir;
+        }
+
+        long size(String name, String defaultValue, long min, long max) {
+            String value = raw(name);
+            if (value == null) {
+                setDefault(name, defaultValue);
+                value = defaultValue;
+            }
+            Matcher m = SIZE.matcher(value);
+            long bytes = -1;
+            if (m.matches()) {
+                int shift = switch (m.group(2).toUpperCase(Locale.ROOT)) {
+                    case "KB" -> 10;
+                    case "MB" -> 20;
+                    case "GB" -> 30;
+                    default -> 0;
+                };
+                long n = Long.parseLong(m.group(1));
+                bytes = n <= (Long.MAX_VALUE >> shift) ? n << shift : Long.MAX_VALUE;
+            }
+            if (bytes < min || bytes > max) {
+                problem(name, "'" + value + "' is not a size from " + describeSize(min) + " to "
+                        + describeSize(max) + " (bytes, or a number with KB, MB or GB)");
+                return min;
+            }
+            return bytes;
+        }
+
+        int retentionDays() {
+            String value = raw(AUDIT_RETENTION_DAYS);
+            if (value == null) {
+                setDefault(AUDIT_RETENTION_DAYS, DEFAULT_AUDIT_RETENTION_DAYS);
+                return DEFAULT_AUDIT_RETENTION_DAYS;
+            }
+            try {
+                int days = Integer.parseInt(value);
+                if (days >= 1 && days <= MAX_RETENTION_DAYS) {
+                    return days;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            problem(AUDIT_RETENTION_DAYS, "'" + value + "' is not a whole number of days from 1 to " + MAX_RETENTION_DAYS);
+            return DEFAULT_AUDIT_RETENTION_DAYS;
+        }
+
+        ContentMode contentMode() {
+            String value = raw(AUDIT_CONTENT);
+            if (value == null) {
+                setDefault(AUDIT_CONTENT, DEFAULT_AUDIT_CONTENT.configName());
+                return DEFAULT_AUDIT_CONTENT;
+            }
+            for (ContentMode mode : ContentMode.values()) {
+                if (mode.configName().equalsIgnoreCase(value)) {
+                    return mode;
+                }
+            }
+            problem(AUDIT_CONTENT, "'" + value + "' is not one of full, sha256, omit");
+            return DEFAULT_AUDIT_CONTENT;
+        }
+
+        SourceAllowlist allowlist(String name, String defaultValue) {
+            String value = raw(name);
+            if (value == null) {
+                setDefault(name, defaultValue);
+                value = defaultValue;
+            }
+            try {
+                return SourceAllowlist.parse(value);
+            } catch (IllegalArgumentException e) {
+                problem(name, e.getMessage());
+                return SourceAllowlist.parse("");
+            }
+        }
+
+        Path log4jConfig() {
+            String value = raw(LOG4J_CONFIG);
+            if (value == null) {
+                setDefault(LOG4J_CONFIG, "built-in");
+                return null;
+            }
+            try {
+                Path file = Path.of(value);
+                if (file.isAbsolute() && Files.isRegularFile(file) && Files.isReadable(file)) {
+                    return file;
+                }
+            } catch (InvalidPathException e) {
+                // reported below
+            }
+            problem(LOG4J_CONFIG, "'" + value + "' is not the absolute path of a readable log4j2 XML file");
+            return null;
+        }
+
+        void rejectUnknownNames() {
+            for (String name : new TreeSet<>(contextParamNames)) {
+                if (name.startsWith("callback.") && !NAMES.contains(name)) {
+                    problems.add(name + ": unknown parameter (known: " + String.join(", ", new TreeSet<>(NAMES)) + ")");
+                }
+            }
+        }
+
+        void throwIfInvalid() {
+            if (!problems.isEmpty()) {
+                throw new InvalidConfigurationException(problems);
+            }
+        }
+    }
+
+    /**
+     * Where the audit files go when {@value #AUDIT_DIR} is not set: beside the container's
+     * own logs on Tomcat, WildFly and a Jetty base, else in the user's home directory.
+     */
+    static Path defaultAuditDir(Function<String, String> systemProperties) {
+        String catalinaBase = systemProperties.apply("catalina.base");
+        if (catalinaBase != null) {
+            return Path.of(catalinaBase, "logs", "openim-audit");
+        }
+        String jbossLogDir = systemProperties.apply("jboss.server.log.dir");
+        if (jbossLogDir != null) {
+            return Path.of(jbossLogDir, "openim-audit");
+        }
+        String jettyBase = systemProperties.apply("jetty.base");
+        if (jettyBase != null) {
+            return Path.of(jettyBase, "logs", "openim-audit");
+        }
+        return Path.of(systemProperties.apply("user.home"), "openim-audit");
+    }
+
+    /** Creates the directory if needed and proves it writable; returns the fault, or null. */
+    private static String prepareDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException | SecurityException e) {
+            return "cannot create directory " + dir + " (" + e.getClass().getSimpleName() + ")";
+        }
+        try {
+            Path probe = Files.createTempFile(dir, ".write-check-", ".tmp");
+            Files.delete(probe);
+        } catch (IOException | SecurityException e) {
+            return "cannot write in directory " + dir + " (" + e.getClass().getSimpleName() + ")";
+        }
+        return null;
+    }
+
+    private static String describeSize(long bytes) {
+        if (bytes >= 1L << 30 && bytes % (1L << 30) == 0) {
+            return (bytes >> 30) + " GB";
+        }
+        if (bytes >= 1L << 20 && bytes % (1L << 20) == 0) {
+            return (bytes >> 20) + " MB";
+        }
+        if (bytes >= 1L << 10 && bytes % (1L << 10) == 0) {
+            return (bytes >> 10) + " KB";
+        }
+        return bytes + " bytes";
+    }
+}

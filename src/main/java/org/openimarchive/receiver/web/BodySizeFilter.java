@@ -1,0 +1,28 @@
+package org.openimarchive.receiver.web;
+
+import java.io.IOException;
+import org.openimarchive.receiver.config.ReceiverConfig;
+
+/**
+ * Reads the body whole within {@code callback.maxBodyBytes}, refusing with 413 a declared
+ * Content-Length over the limit before reading, and a chunked body as soon as it passes it.
+ */
+public final class BodySizeFilter extends CheckFilter {
+
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    boolean check(CallbackExchange exchange) {
+        try {
+            exchange.body();
+            return true;
+        } catch (RequestBody.TooLargeException e) {
+            exchange.refuse(Refusal.BODY_TOO_LARGE, "body is over " + ReceiverConfig.MAX_BODY_BYTES + " ("
+                    + receiver().config().maxBodyBytes() + " bytes)");
+            return false;
+        } catch (IOException e) {
+            exchange.refuse(Refusal.INVALID_CALLBACK, "body could not be read whole");
+            return false;
+        }
+    }
+}

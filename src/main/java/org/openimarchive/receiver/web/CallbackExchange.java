@@ -1,0 +1,116 @@
+package org.openimarchive.receiver.web;
+
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.time.Instant;
+import org.openimarchive.receiver.callback.ParsedCallback;
+
+/**
+ * One request on its way through the filter chain: created by {@link AuditFilter}, which
+ * turns what the other filters and the servlet decided into the audit record and the reply.
+ * A request ends either accepted (a bound callback) or refused (a {@link Refusal} and its
+ * detail). Confined to the request's thread.
+ */
+final class CallbackExchange {
+
+    static final String ATTRIBUTE = CallbackExchange.class.getName();
+
+    private final Instant receivedAt;
+    private final HttpServletRequest request;
+    private final int maxBodyBytes;
+
+    private byte[] body;
+    private long oversizedBytes = -1;
+    private ParsedCallback callback;
+    private boolean accepted;
+    private Refusal refusal;
+    private String detail;
+    private String bodyOperationID;
+
+    CallbackExchange(Instant receivedAt, HttpServletRequest request, int maxBodyBytes) {
+        this.receivedAt = receivedAt;
+        this.request = request;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    static CallbackExchange of(ServletRequest request) {
+        if (request.getAttribute(ATTRIBUTE) instanceof CallbackExchange exchange) {
+            return exchange;
+        }
+        throw new IllegalStateException("AuditFilter must come first in the filter chain");
+    }
+
+    Instant receivedAt() {
+        return receivedAt;
+    }
+
+    HttpServletRequest request() {
+        return request;
+    }
+
+    /** The whole body, read once within {@code callback.maxBodyBytes}. */
+    byte[] body() throws IOException, RequestBody.TooLargeException {
+        if (oversizedBytes >= 0) {
+            throw new RequestBody.TooLargeException(oversizedBytes);
+        }
+        if (body == null) {
+            try {
+                body = RequestBody.read(request.getInputStream(), request.getContentLengthLong(), maxBodyBytes);
+            } catch (RequestBody.TooLargeException e) {
+                oversizedBytes = e.bytes();
+                throw e;
+            }
+        }
+        return body;
+    }
+
+    /** Ends the exchange as refused, unless it was already decided. */
+    void refuse(Refusal refusal, String detail) {
+        if (this.refusal == null && !accepted) {
+            this.refusal = refusal;
+            this.detail = detail;
+        }
+    }
+
+    void refuse(Refusal refusal, String detail, String bodyOperationID) {
+        refuse(refusal, detail);
+        this.bodyOperationID = bodyOperationID;
+    }
+
+    /** The callback that the JSON-B binding filter made of the body. */
+    void bound(ParsedCallback callback) {
+        this.callback = callback;
+    }
+
+    /** Ends the exchange as accepted; the callback must have been bound. */
+    void accept() {
+        if (callback == null) {
+            throw new IllegalStateException("no bound callback to accept");
+        }
+        if (refusal == null) {
+            accepted = true;
+        }
+    }
+
+    boolean isAccepted() {
+        return accepted;
+    }
+
+    ParsedCallback callback() {
+        return callback;
+    }
+
+    /** The refusal, or null while none was made. */
+    Refusal refusal() {
+        return refusal;
+    }
+
+    String detail() {
+        return detail;
+    }
+
+    String bodyOperationID() {
+        return bodyOperationID;
+    }
+}

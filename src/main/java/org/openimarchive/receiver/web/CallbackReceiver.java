@@ -1,0 +1,31 @@
+package org.openimarchive.receiver.web;
+
+import jakarta.servlet.ServletContext;
+import java.time.Clock;
+import org.apache.logging.log4j.Logger;
+import org.openimarchive.receiver.audit.AuditLineFormat;
+import org.openimarchive.receiver.audit.AuditLog;
+import org.openimarchive.receiver.callback.CallbackParser;
+import org.openimarchive.receiver.config.ReceiverConfig;
+
+/**
+ * What the filters and the servlet share for the life of the deployment, created by
+ * {@link ReceiverLifecycle} and kept as a servlet context attribute.
+ */
+record CallbackReceiver(
+        ReceiverConfig config,
+        CallbackParser parser,
+        AuditLineFormat format,
+        AuditLog auditLog,
+        Logger operations,
+        Clock clock) {
+
+    static final String ATTRIBUTE = CallbackReceiver.class.getName();
+
+    static CallbackReceiver of(ServletContext context) {
+        if (context.getAttribute(ATTRIBUTE) instanceof CallbackReceiver receiver) {
+            return receiver;
+        }
+        throw new IllegalStateException("the receiver did not start: see the first error of this deployment");
+    }
+}

@@ -1,0 +1,27 @@
+package org.openimarchive.receiver.web;
+
+import java.io.IOException;
+import org.openimarchive.receiver.callback.InvalidCallbackException;
+
+/**
+ * Binds the body to a callback through {@link org.openimarchive.receiver.callback.CallbackParser}
+ * (JSON-B), refusing with 400 and the parser's reason a body that is not a valid callback.
+ */
+public final class JsonBindingFilter extends CheckFilter {
+
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    boolean check(CallbackExchange exchange) {
+        try {
+            exchange.bound(receiver().parser().parse(exchange.body()));
+            return true;
+        } catch (InvalidCallbackException e) {
+            exchange.refuse(Refusal.INVALID_CALLBACK, e.getMessage(), e.operationID());
+            return false;
+        } catch (IOException | RequestBody.TooLargeException e) {
+            // BodySizeFilter comes first and has read the body whole
+            throw new IllegalStateException("BodySizeFilter must come before JsonBindingFilter", e);
+        }
+    }
+}

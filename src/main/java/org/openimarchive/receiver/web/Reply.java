@@ -1,0 +1,38 @@
+package org.openimarchive.receiver.web;
+
+import java.nio.charset.StandardCharsets;
+import org.openimarchive.receiver.audit.JsonText;
+
+/**
+ * The reply bodies OpenIM expects: {@code actionCode}, {@code errCode}, {@code errMsg},
+ * {@code errDlt}, {@code nextCode}, in that order.
+ */
+public final class Reply {
+
+    /** The acknowledgement, the same bytes for every accepted callback. */
+    private static final byte[] SUCCESS =
+            "{\"actionCode\":0,\"errCode\":0,\"errMsg\":\"\",\"errDlt\":\"\",\"nextCode\":0}"
+                    .getBytes(StandardCharsets.UTF_8);
+
+    private Reply() {
+    }
+
+    public static byte[] success() {
+        return SUCCESS.clone();
+    }
+
+    static byte[] successShared() {
+        return SUCCESS;
+    }
+
+    /** A refusal: {@code actionCode} 1, {@code errCode} the HTTP status, the detail in {@code errDlt}. */
+    public static byte[] error(Refusal refusal, String detail) {
+        StringBuilder out = new StringBuilder(128);
+        out.append("{\"actionCode\":1,\"errCode\":").append(refusal.status()).append(",\"errMsg\":");
+        JsonText.appendString(out, refusal.phrase());
+        out.append(",\"errDlt\":");
+        JsonText.appendString(out, detail == null ? "" : detail);
+        out.append(",\"nextCode\":0}");
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}

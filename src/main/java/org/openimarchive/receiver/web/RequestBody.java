@@ -1,0 +1,52 @@
+package org.openimarchive.receiver.web;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * Reads a request body whole, but never more than a limit: a declared Content-Length over
+ * the limit is refused before a byte is read, and a body without one (chunked) is counted
+ * while it is read and refused as soon as it passes the limit.
+ */
+final class RequestBody {
+
+    /** The body is larger than the limit; {@link #bytes} is what is known of its size. */
+    static final class TooLargeException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final long bytes;
+
+        TooLargeException(long bytes) {
+            super(null, null, false, false);
+            this.bytes = bytes;
+        }
+
+        /** The declared length, or the bytes read when the limit was passed. */
+        long bytes() {
+            return bytes;
+        }
+    }
+
+    private RequestBody() {
+    }
+
+    /**
+     * @param declaredLength the Content-Length, or -1 when none was sent
+     */
+    static byte[] read(InputStream in, long declaredLength, int limit) throws IOException, TooLargeException {
+        if (declaredLength > limit) {
+            throw new TooLargeException(declaredLength);
+        }
+        if (declaredLength >= 0) {
+            byte[] body = new byte[(int) declaredLength];
+            int n = in.readNBytes(body, 0, body.length);
+            return n == body.length ? body : Arrays.copyOf(body, n);
+        }
+        // no length given: read in chunks, at most one byte past the limit
+        byte[] body = in.readNBytes(limit + 1);
+        if (body.length > limit) {
+            throw new TooLargeException(body.length);
+        }
+        return body;
+    }
+}

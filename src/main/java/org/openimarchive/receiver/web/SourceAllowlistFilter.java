@@ -1,0 +1,27 @@
+package org.openimarchive.receiver.web;
+
+import org.openimarchive.receiver.config.ReceiverConfig;
+
+/**
+ * Refuses with 403 a request whose {@code getRemoteAddr()} is not in
+ * {@code callback.allowedSources}. Headers such as {@code X-Forwarded-For} are never read:
+ * behind a proxy, let the container set the remote address (Tomcat's RemoteIpValve) only
+ * for proxies it trusts.
+ */
+public final class SourceAllowlistFilter extends CheckFilter {
+
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    boolean check(CallbackExchange exchange) {
+        String remoteAddr = exchange.request().getRemoteAddr();
+        if (receiver().config().allowedSources().allows(remoteAddr)) {
+            return true;
+        }
+        receiver().operations().warn("Refused a callback from {}: not in {}", remoteAddr,
+                ReceiverConfig.ALLOWED_SOURCES);
+        exchange.refuse(Refusal.SOURCE_NOT_ALLOWED,
+                "source address " + remoteAddr + " is not in " + ReceiverConfig.ALLOWED_SOURCES);
+        return false;
+    }
+}
