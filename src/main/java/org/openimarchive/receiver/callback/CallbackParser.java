@@ -1,17 +1,12 @@
 package org.openimarchive.receiver.callback;
 
-import jakarta.json.JsonArray;
 import jakarta.json.JsonConfig;
-import jakarta.json.JsonException;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
-import jakarta.json.JsonStructure;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.JsonbException;
 import jakarta.json.stream.JsonLocation;
+import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParserFactory;
 import jakarta.json.stream.JsonParsingException;
 import jakarta.json.spi.JsonProvider;
@@ -37,14 +32,15 @@ public final class CallbackParser {
     /** Deepest nesting accepted; OpenIM's bodies are two levels deep. */
     static final int MAX_DEPTH = 64;
 
-    private final JsonReaderFactory readerFactory;
+    private final JsonParserFactory parserFactory;
     private final JsonParserFactory treeParserFactory;
     private final YassonJsonb jsonb;
 
     public CallbackParser() {
         JsonProvider json = new org.eclipse.parsson.JsonProviderImpl();
-        this.readerFactory = json.createReaderFactory(Map.of(
+        this.parserFactory = json.createParserFactory(Map.of(
                 JsonConfig.KEY_STRATEGY, JsonConfig.KeyStrategy.NONE,
+                org.eclipse.parsson.api.JsonConfig.REJECT_DUPLICATE_KEYS, true,
                 org.eclipse.parsson.api.JsonConfig.MAX_DEPTH, MAX_DEPTH));
         this.treeParserFactory = json.createParserFactory(Map.of());
         this.jsonb = (YassonJsonb) new JsonBindingProvider().create().build();
@@ -82,23 +78,29 @@ public final class CallbackParser {
     }
 
     private JsonObject readObject(String text) throws InvalidCallbackException {
-        JsonStructure structure;
-        try (JsonReader reader = readerFactory.createReader(new StringReader(text))) {
-            structure = reader.read();
-        } catch (JsonParsingException e) {
-            throw syntaxError(e);
-        } catch (ArithmeticException | NumberFormatException e) {
-            throw InvalidCallbackException.hugeNumber();
-        } catch (JsonException e) {
-            throw InvalidCallbackException.notJson();
+        if (text.isEmpty()) {
+            throw InvalidCallbackException.empty();
         }
-        if (!(structure instanceof JsonObject object)) {
-            throw InvalidCallbackException.notObject(CallbackSchema.typeName(structure));
+        try (JsonParser parser = parserFactory.createParser(new StringReader(text))) {
+            if (!parser.hasNext()) {
+                throw InvalidCallbackException.notJson();
+            }
+            JsonParser.Event first = parser.next();
+            if (first != JsonParser.Event.START_OBJECT) {
+                throw InvalidCallbackException.notObject(typeName(first));
+            }
+            JsonObject object = parser.getObject();
+            if (parser.hasNext()) {
+                throw syntaxError(parser.getLocation());
+            }
+            return object;
+        } catch (RuntimeException e) {
+            throw refusalOf(e);
         }
-        return object;
     }
 
-    private static InvalidCallbackException syntaxError(JsonParsingException e) {
+    /** Parsson's ways of saying no: a located syntax error, or unchecked exceptions with fixed texts. */
+    private static InvalidCallbackException refusalOf(RuntimeException e) {
         String message = String.valueOf(e.getMessage());
         if (message.startsWith("Duplicate key")) {
             return InvalidCallbackException.duplicateKey();
@@ -106,10 +108,32 @@ public final class CallbackParser {
         if (message.startsWith("Input is too deeply nested")) {
             return InvalidCallbackException.tooDeep();
         }
-        JsonLocation at = e.getLocation();
+        if (e instanceof JsonParsingException p) {
+            return syntaxError(p.getLocation());
+        }
+        if (message.startsWith("Number of BigDecimal source characters")
+                || e instanceof ArithmeticException || e instanceof NumberFormatException) {
+            return InvalidCallbackException.hugeNumber();
+        }
+        // whatever else the parser throws, the body was not JSON it could read
+        return InvalidCallbackException.notJson();
+    }
+
+    private static InvalidCallbackException syntaxError(JsonLocation at) {
         return at == null
                 ? InvalidCallbackException.notJson()
                 : InvalidCallbackException.notJsonAt(at.getLineNumber(), at.getColumnNumber());
+    }
+
+    private static String typeName(JsonParser.Event event) {
+        return switch (event) {
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER -> "a number";
+            case VALUE_TRUE -> "true";
+            case VALUE_FALSE -> "false";
+            default -> "null";
+        };
     }
 
     private SingleMsgCallback bind(JsonObject json) throws InvalidCallbackException {

@@ -31,6 +31,10 @@ public final class InvalidCallbackException extends Exception {
         return new InvalidCallbackException("body is not valid UTF-8");
     }
 
+    static InvalidCallbackException empty() {
+        return new InvalidCallbackException("body is empty");
+    }
+
     static InvalidCallbackException notJson() {
         return new InvalidCallbackException("body is not valid JSON");
     }
