@@ -65,7 +65,7 @@ public final class AuditLineFormat {
         JsonText.appendString(out, r.uri());
         out.append(",\"error\":");
         JsonText.appendString(out, r.error());
-        out.append(",\"bodyBytes\":").append(r.bodyBytes());
+        out.append(",\"bodyBytes\":").append(r.bodyBytes() == null ? "null" : r.bodyBytes().toString());
         out.append(",\"bodySha256\":");
         JsonText.appendString(out, r.bodySha256());
         return out.append('}').toString();

@@ -32,6 +32,8 @@ public final class AuditLog implements AutoCloseable {
 
     private final LoggerContext context;
     private final Logger audit;
+    /** A failed write may have left part of a line: the next record then starts a new one. */
+    private volatile boolean lastWriteFailed;
 
     private AuditLog(LoggerContext context) {
         this.context = context;
@@ -86,14 +88,18 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
-     * Writes one record, which must be a single line.
+     * Writes one record, which must be a single line. After a failed write (a full disk may
+     * take part of a line) the record is preceded by a line break, so that it stands whole on
+     * its own line and the torn remains of the unacknowledged one stand on theirs.
      *
      * @throws AuditWriteException when an appender failed: the record may not be on disk
      */
     public void write(String line) throws AuditWriteException {
         try {
-            audit.info((Message) new SimpleMessage(line));
+            audit.info((Message) new SimpleMessage(lastWriteFailed ? "\n" + line : line));
+            lastWriteFailed = false;
         } catch (LoggingException e) {
+            lastWriteFailed = true;
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new AuditWriteException("audit write failed: " + cause.getMessage(), e);
         }

@@ -60,7 +60,7 @@ public final class AuditFilter extends HttpFilter {
         String line = receiver.format().accepted(
                 exchange.receivedAt(), request.getRemoteAddr(), operationID, callback.json());
         if (write(line, response)) {
-            send(response, 200, Reply.successShared());
+            send(response, 200, Reply.success());
         }
     }
 

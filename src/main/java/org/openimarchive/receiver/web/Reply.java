@@ -7,7 +7,7 @@ import org.openimarchive.receiver.audit.JsonText;
  * The reply bodies OpenIM expects: {@code actionCode}, {@code errCode}, {@code errMsg},
  * {@code errDlt}, {@code nextCode}, in that order.
  */
-public final class Reply {
+final class Reply {
 
     /** The acknowledgement, the same bytes for every accepted callback. */
     private static final byte[] SUCCESS =
@@ -17,16 +17,13 @@ public final class Reply {
     private Reply() {
     }
 
-    public static byte[] success() {
-        return SUCCESS.clone();
-    }
-
-    static byte[] successShared() {
+    /** The acknowledgement; shared, never to be modified. */
+    static byte[] success() {
         return SUCCESS;
     }
 
     /** A refusal: {@code actionCode} 1, {@code errCode} the HTTP status, the detail in {@code errDlt}. */
-    public static byte[] error(Refusal refusal, String detail) {
+    static byte[] error(Refusal refusal, String detail) {
         StringBuilder out = new StringBuilder(128);
         out.append("{\"actionCode\":1,\"errCode\":").append(refusal.status()).append(",\"errMsg\":");
         JsonText.appendString(out, refusal.phrase());

@@ -1,0 +1,129 @@
+package org.openimarchive.receiver.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openimarchive.receiver.audit.ContentMode;
+
+class ReceiverConfigTest {
+
+    @TempDir
+    Path dir;
+
+    private final Map<String, String> params = new HashMap<>();
+    private final Map<String, String> system = new HashMap<>();
+
+    private ReceiverConfig load() {
+        return ReceiverConfig.load(params::get, params.keySet(), system::get);
+    }
+
+    private List<String> problems() {
+        return assertThrows(InvalidConfigurationException.class, this::load).problems();
+    }
+
+    @Test
+    void defaultsWorkOnTomcat() {
+        system.put("catalina.base", dir.toString());
+        ReceiverConfig config = load();
+        assertEquals(dir.resolve("logs/openim-audit"), config.auditDir());
+        assertTrue(Files.isDirectory(config.auditDir()));
+        assertEquals(100L << 20, config.auditMaxFileSize());
+        assertEquals(90, config.auditRetentionDays());
+        assertEquals(ContentMode.FULL, config.auditContent());
+        assertEquals(1 << 20, config.maxBodyBytes());
+        assertEquals("[127.0.0.0/8, ::1]", config.allowedSources().toString());
+        assertNull(config.log4jConfig());
+    }
+
+    @Test
+    void defaultAuditDirFollowsTheContainer() {
+        assertEquals(Path.of("/wf/log/openim-audit"),
+                ReceiverConfig.defaultAuditDir(Map.of("jboss.server.log.dir", "/wf/log")::get));
+        assertEquals(Path.of("/jb/logs/openim-audit"),
+                ReceiverConfig.defaultAuditDir(Map.of("jetty.base", "/jb")::get));
+        assertEquals(Path.of("/home/u/openim-audit"),
+                ReceiverConfig.defaultAuditDir(Map.of("user.home", "/home/u")::get));
+    }
+
+    @Test
+    void readsContextParametersAndSystemPropertiesWin() {
+        params.put(ReceiverConfig.AUDIT_DIR, dir.resolve("from-param").toString());
+        params.put(ReceiverConfig.AUDIT_MAX_FILE_SIZE, "10 kb");
+        params.put(ReceiverConfig.AUDIT_RETENTION_DAYS, "7");
+        params.put(ReceiverConfig.AUDIT_CONTENT, "SHA256");
+        params.put(ReceiverConfig.MAX_BODY_BYTES, "65536");
+        params.put(ReceiverConfig.ALLOWED_SOURCES, "10.0.0.0/8");
+        system.put(ReceiverConfig.AUDIT_DIR, dir.resolve("from-property").toString());
+        system.put(ReceiverConfig.ALLOWED_SOURCES, "");
+        ReceiverConfig config = load();
+        assertEquals(dir.resolve("from-property"), config.auditDir());
+        assertEquals(10 * 1024, config.auditMaxFileSize());
+        assertEquals(7, config.auditRetentionDays());
+        assertEquals(ContentMode.SHA256, config.auditContent());
+        assertEquals(65536, config.maxBodyBytes());
+        assertTrue(config.allowedSources().isEmpty());
+        assertTrue(config.describe().contains("callback.audit.dir=" + dir.resolve("from-property") + " (system property)"),
+                config.describe());
+        assertTrue(config.describe().contains("callback.audit.retentionDays=7 (context parameter)"), config.describe());
+    }
+
+    @Test
+    void reportsEveryBadValueAtOnce() {
+        params.put(ReceiverConfig.AUDIT_DIR, "relative/dir");
+        params.put(ReceiverConfig.AUDIT_MAX_FILE_SIZE, "12 parsecs");
+        params.put(ReceiverConfig.AUDIT_RETENTION_DAYS, "0");
+        params.put(ReceiverConfig.AUDIT_CONTENT, "some");
+        params.put(ReceiverConfig.MAX_BODY_BYTES, "1 GB");
+        params.put(ReceiverConfig.ALLOWED_SOURCES, "10.0.0.0/8, 10.0.0.0/40");
+        params.put(ReceiverConfig.LOG4J_CONFIG, dir.resolve("missing.xml").toString());
+        params.put("callback.allowedSource", "typo");
+        params.put("unrelated.param", "ignored");
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, this::load);
+        assertEquals(List.of(
+                "callback.audit.dir: 'relative/dir' must be an absolute path",
+                "callback.audit.maxFileSize: '12 parsecs' is not a size from 1 KB to 1024 GB (bytes, or a number with KB, MB or GB)",
+                "callback.audit.retentionDays: '0' is not a whole number of days from 1 to 36500",
+                "callback.audit.content: 'some' is not one of full, sha256, omit",
+                "callback.maxBodyBytes: '1 GB' is not a size from 1 KB to 64 MB (bytes, or a number with KB, MB or GB)",
+                "callback.allowedSources: '10.0.0.0/40' is not an IPv4 or IPv6 address or CIDR block (such as 10.0.0.0/8 or fd00::/8)",
+                "callback.log4jConfig: '" + dir.resolve("missing.xml") + "' is not the absolute path of a readable log4j2 XML file",
+                "callback.allowedSource: unknown parameter (known: callback.allowedSources, callback.audit.content, "
+                        + "callback.audit.dir, callback.audit.maxFileSize, callback.audit.retentionDays, "
+                        + "callback.log4jConfig, callback.maxBodyBytes)"), e.problems());
+        assertTrue(e.getMessage().startsWith("OpenIM callback receiver not started, invalid configuration: "
+                + "callback.audit.dir: 'relative/dir' must be an absolute path; "), e.getMessage());
+    }
+
+    @Test
+    void anAuditDirThatCannotBeCreatedIsAFault() throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        params.put(ReceiverConfig.AUDIT_DIR, file.resolve("audit").toString());
+        List<String> problems = problems();
+        assertEquals(1, problems.size());
+        assertTrue(problems.get(0).startsWith("callback.audit.dir: cannot create directory " + file.resolve("audit")),
+                problems.get(0));
+    }
+
+    @Test
+    void readsSizesWithAndWithoutUnits() {
+        params.put(ReceiverConfig.AUDIT_DIR, dir.toString());
+        for (Map.Entry<String, Long> size : Map.of("1024", 1024L, "2KB", 2048L, "3 mb", 3L << 20, "1GB", 1L << 30,
+                "5 B", -1L, "-1", -1L, "1.5 MB", -1L, "", -1L).entrySet()) {
+            params.put(ReceiverConfig.AUDIT_MAX_FILE_SIZE, size.getKey());
+            if (size.getValue() < 0) {
+                assertEquals(1, problems().size(), size.getKey());
+            } else {
+                assertEquals(size.getValue(), load().auditMaxFileSize(), size.getKey());
+            }
+        }
+    }
+}
