@@ -1,16 +1,23 @@
 package org.openimarchive.receiver.web;
 
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 
 /**
  * The callback endpoint. It is mapped to every path of the application that no other
  * servlet claims, so that the filter chain of web.xml (allowlist, route, content type,
- * body size, JSON-B binding, audit) sees every request and no container error page is
- * ever sent. A request that reaches it has passed every check: it accepts the bound
- * callback, and {@link AuditFilter} records and acknowledges it.
+ * body size, JSON-B binding, audit) sees every request. A request that reaches it has
+ * passed every check: it accepts the bound callback, and {@link AuditFilter} records and
+ * acknowledges it.
+ *
+ * <p>It is also web.xml's error page: what the container itself refuses inside this
+ * application (a malformed or protected path) is answered in the same JSON shape, never
+ * with the container's HTML page.
  */
 @WebServlet(name = CallbackServlet.NAME, urlPatterns = "/")
 public final class CallbackServlet extends HttpServlet {
@@ -21,7 +28,24 @@ public final class CallbackServlet extends HttpServlet {
     public static final String NAME = "callback";
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) {
-        CallbackExchange.of(request).accept();
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (request.getDispatcherType() == DispatcherType.ERROR) {
+            sendContainerError(request, response);
+        } else {
+            CallbackExchange.of(request).accept();
+        }
+    }
+
+    private static void sendContainerError(HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        int status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) instanceof Integer code ? code : 500;
+        Refusal refusal = Refusal.ofStatus(status);
+        byte[] body = Reply.error(status, refusal != null ? refusal.phrase() : "request refused",
+                "refused by the servlet container");
+        response.resetBuffer();
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 }

@@ -19,6 +19,16 @@ public enum Refusal {
         this.phrase = phrase;
     }
 
+    /** The refusal answered with {@code status}, or null. */
+    static Refusal ofStatus(int status) {
+        for (Refusal refusal : values()) {
+            if (refusal.status == status) {
+                return refusal;
+            }
+        }
+        return null;
+    }
+
     public int status() {
         return status;
     }

@@ -24,9 +24,13 @@ final class Reply {
 
     /** A refusal: {@code actionCode} 1, {@code errCode} the HTTP status, the detail in {@code errDlt}. */
     static byte[] error(Refusal refusal, String detail) {
+        return error(refusal.status(), refusal.phrase(), detail);
+    }
+
+    static byte[] error(int status, String phrase, String detail) {
         StringBuilder out = new StringBuilder(128);
-        out.append("{\"actionCode\":1,\"errCode\":").append(refusal.status()).append(",\"errMsg\":");
-        JsonText.appendString(out, refusal.phrase());
+        out.append("{\"actionCode\":1,\"errCode\":").append(status).append(",\"errMsg\":");
+        JsonText.appendString(out, phrase);
         out.append(",\"errDlt\":");
         JsonText.appendString(out, detail == null ? "" : detail);
         out.append(",\"nextCode\":0}");

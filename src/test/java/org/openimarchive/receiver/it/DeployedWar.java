@@ -1,0 +1,177 @@
+package org.openimarchive.receiver.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.eclipse.jetty.ee10.annotations.AnnotationConfiguration;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * The built WAR (target/*.war, named by the {@code receiver.war} property that failsafe
+ * sets) deployed on an embedded Jetty 12 listening on a free loopback port, with the given
+ * context parameters, at OpenIM's default path {@code /callbackExample}.
+ */
+final class DeployedWar implements AutoCloseable {
+
+    static final String CONTEXT = "/callbackExample";
+    static final String COMMAND_PATH = CONTEXT + "/callbackAfterSendSingleMsgCommand";
+
+    private final Server server;
+    private final URI base;
+    private final Path auditDir;
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    private DeployedWar(Server server, URI base, Path auditDir) {
+        this.server = server;
+        this.base = base;
+        this.auditDir = auditDir;
+    }
+
+    /** Deploys with {@code callback.audit.dir} set to {@code auditDir} and the other parameters given. */
+    static DeployedWar deploy(Path auditDir, Map<String, String> params) throws Exception {
+        Map<String, String> all = new HashMap<>(params);
+        all.putIfAbsent("callback.audit.dir", auditDir.toString());
+        Server server = start(all);
+        int port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+        DeployedWar war = new DeployedWar(server, URI.create("http://127.0.0.1:" + port), auditDir);
+        war.checkItIsOurs();
+        return war;
+    }
+
+    /** Starts Jetty with the WAR; throws what the deployment threw when it fails. */
+    static Server start(Map<String, String> params) throws Exception {
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        WebAppContext webapp = new WebAppContext();
+        webapp.setWar(warFile().toString());
+        webapp.setContextPath(CONTEXT);
+        webapp.addConfiguration(new AnnotationConfiguration());
+        webapp.setThrowUnavailableOnStartupException(true);
+        params.forEach(webapp::setInitParameter);
+        server.setHandler(webapp);
+        try {
+            server.start();
+        } catch (Exception e) {
+            server.stop();
+            throw e;
+        }
+        return server;
+    }
+
+    static Path warFile() {
+        String war = System.getProperty("receiver.war");
+        if (war == null || !Files.isRegularFile(Path.of(war))) {
+            throw new IllegalStateException("run the integration tests with mvn verify: no WAR at " + war);
+        }
+        return Path.of(war);
+    }
+
+    /** Another program may listen on loopback too: make sure the WAR is what answers. */
+    private void checkItIsOurs() throws Exception {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri(CONTEXT + "/is-this-the-receiver")).GET());
+        assertEquals(404, r.statusCode());
+        assertTrue(r.body().contains("\"errMsg\":\"unknown command\""), r.body());
+    }
+
+    URI uri(String pathAndQuery) {
+        return base.resolve(pathAndQuery);
+    }
+
+    int port() {
+        return base.getPort();
+    }
+
+    HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return http.send(request.timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    /** POSTs a body as OpenIM does: JSON in UTF-8, with an operationID header. */
+    HttpResponse<String> post(String pathAndQuery, byte[] body, String operationID)
+            throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(pathAndQuery))
+                .header("Content-Type", "application/json; charset=utf-8")
+                .header("operationID", operationID)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    /** A response read off a raw socket. */
+    record RawResponse(int status, Map<String, String> headers, String body) {
+    }
+
+    /**
+     * Sends bytes as they are, for what an HTTP client library would not send (a malformed
+     * query, control characters in a header, a body that never comes), and reads the
+     * response; the request should say {@code Connection: close}.
+     */
+    RawResponse raw(byte[] request) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request);
+            socket.getOutputStream().flush();
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int end = response.indexOf("\r\n\r\n");
+            String[] head = response.substring(0, end).split("\r\n");
+            Map<String, String> headers = new HashMap<>();
+            for (int i = 1; i < head.length; i++) {
+                int colon = head[i].indexOf(':');
+                headers.put(head[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), head[i].substring(colon + 1).trim());
+            }
+            return new RawResponse(Integer.parseInt(head[0].split(" ")[1]), headers, response.substring(end + 4));
+        }
+    }
+
+    /** Every record of the active audit file, in order. */
+    List<JsonObject> auditRecords() throws IOException {
+        List<JsonObject> records = new ArrayList<>();
+        Path file = auditDir.resolve("audit.jsonl");
+        if (!Files.exists(file)) {
+            return records;
+        }
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            records.add(Json.createReader(new StringReader(line)).readObject());
+        }
+        return records;
+    }
+
+    /** The one record whose operationID is {@code operationID}; fails if there is not exactly one. */
+    JsonObject auditRecord(String operationID) throws IOException {
+        List<JsonObject> found = auditRecords().stream()
+                .filter(r -> operationID.equals(r.isNull("operationID") ? null : r.getString("operationID")))
+                .toList();
+        assertEquals(1, found.size(), "records with operationID " + operationID + ": " + found);
+        return found.get(0);
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+}
