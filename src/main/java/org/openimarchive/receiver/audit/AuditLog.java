@@ -32,12 +32,14 @@ public final class AuditLog implements AutoCloseable {
 
     private final LoggerContext context;
     private final Logger audit;
+    private final Logger operations;
     /** A failed write may have left part of a line: the next record then starts a new one. */
     private volatile boolean lastWriteFailed;
 
     private AuditLog(LoggerContext context) {
         this.context = context;
         this.audit = context.getLogger(AUDIT_LOGGER);
+        this.operations = context.getLogger(OPERATIONS_LOGGER);
     }
 
     /**
@@ -107,7 +109,7 @@ public final class AuditLog implements AutoCloseable {
 
     /** A logger of this context for the receiver's own messages. */
     public Logger operations() {
-        return context.getLogger(OPERATIONS_LOGGER);
+        return operations;
     }
 
     /** Flushes and closes the audit files. */

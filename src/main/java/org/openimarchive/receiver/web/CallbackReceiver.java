@@ -17,10 +17,14 @@ record CallbackReceiver(
         CallbackParser parser,
         AuditLineFormat format,
         AuditLog auditLog,
-        Logger operations,
         Clock clock) {
 
     static final String ATTRIBUTE = CallbackReceiver.class.getName();
+
+    /** The receiver's own messages: effective configuration, refusals an operator should see. */
+    Logger operations() {
+        return auditLog.operations();
+    }
 
     static CallbackReceiver of(ServletContext context) {
         if (context.getAttribute(ATTRIBUTE) instanceof CallbackReceiver receiver) {

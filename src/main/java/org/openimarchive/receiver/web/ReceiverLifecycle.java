@@ -40,7 +40,7 @@ public final class ReceiverLifecycle implements ServletContextListener {
         Logger operations = auditLog.operations();
         context.setAttribute(CallbackReceiver.ATTRIBUTE, new CallbackReceiver(
                 config, new CallbackParser(), new AuditLineFormat(config.auditContent()),
-                auditLog, operations, Clock.systemUTC()));
+                auditLog, Clock.systemUTC()));
 
         operations.info("OpenIM callback receiver started at {}: {}", displayPath(context), config.describe());
         if (config.allowedSources().isEmpty()) {

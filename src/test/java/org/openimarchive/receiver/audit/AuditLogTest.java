@@ -11,6 +11,9 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -108,6 +111,25 @@ class AuditLogTest {
         }
         read.addAll(Files.readAllLines(dir.resolve("audit.jsonl")));
         assertEquals(written, read);
+    }
+
+    @Test
+    void rollingDeletesRolledFilesOlderThanTheRetention() throws Exception {
+        FileTime fortyDaysAgo = FileTime.from(Instant.now().minus(Duration.ofDays(40)));
+        Path expired = Files.writeString(dir.resolve("audit-2020-01-01-1.jsonl.gz"), "");
+        Files.setLastModifiedTime(expired, fortyDaysAgo);
+        Path kept = Files.writeString(dir.resolve("audit-2020-01-02-1.jsonl.gz"), "");
+        Files.setLastModifiedTime(kept, FileTime.from(Instant.now().minus(Duration.ofDays(20))));
+        Path notAudit = Files.writeString(dir.resolve("notes.txt"), "");
+        Files.setLastModifiedTime(notAudit, fortyDaysAgo);
+        try (AuditLog log = start(BUILT_IN, 1024)) {
+            for (int i = 0; i < 30; i++) {
+                log.write("x".repeat(100));
+            }
+        }
+        assertTrue(Files.notExists(expired), "older than 30 days");
+        assertTrue(Files.exists(kept));
+        assertTrue(Files.exists(notAudit));
     }
 
     @Test
