@@ -27,8 +27,11 @@ public final class AuditLineFormat {
         this.contentMode = contentMode;
     }
 
-    /** The record of an accepted callback; {@code msg} is written key by key as received. */
-    public String accepted(Instant time, String remoteAddr, String operationID, JsonObject msg) {
+    /**
+     * The record of an accepted callback; {@code msg} is written key by key as received. A
+     * duplicate (a {@code serverMsgID} already recorded) is marked {@code "duplicate":true}.
+     */
+    public String accepted(Instant time, String remoteAddr, String operationID, JsonObject msg, boolean duplicate) {
         StringBuilder out = new StringBuilder(256 + msg.size() * 48);
         head(out, time, "accepted", 200, remoteAddr, operationID);
         out.append(",\"msg\":{");
@@ -52,7 +55,11 @@ public final class AuditLineFormat {
                 JsonText.appendValue(out, value);
             }
         }
-        return out.append("}}").toString();
+        out.append('}');
+        if (duplicate) {
+            out.append(",\"duplicate\":true");
+        }
+        return out.append('}').toString();
     }
 
     /** The record of a refused request. */

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,21 +36,28 @@ public final class ReceiverConfig {
     public static final String MAX_BODY_BYTES = "callback.maxBodyBytes";
     public static final String ALLOWED_SOURCES = "callback.allowedSources";
     public static final String LOG4J_CONFIG = "callback.log4jConfig";
+    public static final String ADMIN_SOURCES = "callback.adminSources";
+    public static final String STATS_DAYS = "callback.stats.days";
+    public static final String STATS_TIME_ZONE = "callback.stats.timeZone";
 
     public static final String DEFAULT_AUDIT_MAX_FILE_SIZE = "100 MB";
     public static final int DEFAULT_AUDIT_RETENTION_DAYS = 90;
     public static final ContentMode DEFAULT_AUDIT_CONTENT = ContentMode.FULL;
     public static final String DEFAULT_MAX_BODY_BYTES = "1 MB";
     public static final String DEFAULT_ALLOWED_SOURCES = "127.0.0.0/8, ::1";
+    public static final String DEFAULT_ADMIN_SOURCES = "127.0.0.0/8, ::1";
+    public static final int DEFAULT_STATS_DAYS = 30;
+    public static final String DEFAULT_STATS_TIME_ZONE = "UTC";
 
     static final long MIN_FILE_SIZE = 1024;
     static final long MAX_FILE_SIZE = 1L << 40;
     static final long MIN_BODY_BYTES = 1024;
     static final long MAX_BODY = 64L << 20;
     static final int MAX_RETENTION_DAYS = 36_500;
+    static final int MAX_STATS_DAYS = 366;
 
     private static final Set<String> NAMES = Set.of(AUDIT_DIR, AUDIT_MAX_FILE_SIZE, AUDIT_RETENTION_DAYS,
-            AUDIT_CONTENT, MAX_BODY_BYTES, ALLOWED_SOURCES, LOG4J_CONFIG);
+            AUDIT_CONTENT, MAX_BODY_BYTES, ALLOWED_SOURCES, LOG4J_CONFIG, ADMIN_SOURCES, STATS_DAYS, STATS_TIME_ZONE);
     private static final Pattern SIZE = Pattern.compile("(\\d{1,13})\\s*(|B|KB|MB|GB)", Pattern.CASE_INSENSITIVE);
 
     private final Path auditDir;
@@ -57,16 +67,23 @@ public final class ReceiverConfig {
     private final int maxBodyBytes;
     private final SourceAllowlist allowedSources;
     private final Path log4jConfig;
+    private final SourceAllowlist adminSources;
+    private final int statsDays;
+    private final ZoneId statsTimeZone;
     private final Map<String, String> effective;
 
     private ReceiverConfig(Reader r) {
         this.auditDir = r.auditDir();
         this.auditMaxFileSize = r.size(AUDIT_MAX_FILE_SIZE, DEFAULT_AUDIT_MAX_FILE_SIZE, MIN_FILE_SIZE, MAX_FILE_SIZE);
-        this.auditRetentionDays = r.retentionDays();
+        this.auditRetentionDays = r.wholeNumber(AUDIT_RETENTION_DAYS, DEFAULT_AUDIT_RETENTION_DAYS, 1,
+                MAX_RETENTION_DAYS, "days");
         this.auditContent = r.contentMode();
         this.maxBodyBytes = (int) r.size(MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES, MIN_BODY_BYTES, MAX_BODY);
         this.allowedSources = r.allowlist(ALLOWED_SOURCES, DEFAULT_ALLOWED_SOURCES);
         this.log4jConfig = r.log4jConfig();
+        this.adminSources = r.allowlist(ADMIN_SOURCES, DEFAULT_ADMIN_SOURCES);
+        this.statsDays = r.wholeNumber(STATS_DAYS, DEFAULT_STATS_DAYS, 1, MAX_STATS_DAYS, "days");
+        this.statsTimeZone = r.timeZone(STATS_TIME_ZONE, DEFAULT_STATS_TIME_ZONE);
         r.rejectUnknownNames();
         r.throwIfInvalid();
         this.effective = Map.copyOf(r.effective);
@@ -113,6 +130,21 @@ public final class ReceiverConfig {
     /** The operator's log4j2 XML replacing the built-in one, or null. */
     public Path log4jConfig() {
         return log4jConfig;
+    }
+
+    /** Who may read {@code /stats} and {@code /metrics}. */
+    public SourceAllowlist adminSources() {
+        return adminSources;
+    }
+
+    /** How many recent days {@code /stats} keeps per-day figures for. */
+    public int statsDays() {
+        return statsDays;
+    }
+
+    /** The time zone that draws the line between days in {@code /stats}. */
+    public ZoneId statsTimeZone() {
+        return statsTimeZone;
     }
 
     /** One line for the log: every parameter, its value and where the value came from. */
@@ -216,22 +248,36 @@ public final class ReceiverConfig {
             return bytes;
         }
 
-        int retentionDays() {
-            String value = raw(AUDIT_RETENTION_DAYS);
+        int wholeNumber(String name, int defaultValue, int min, int max, String unit) {
+            String value = raw(name);
             if (value == null) {
-                setDefault(AUDIT_RETENTION_DAYS, DEFAULT_AUDIT_RETENTION_DAYS);
-                return DEFAULT_AUDIT_RETENTION_DAYS;
+                setDefault(name, defaultValue);
+                return defaultValue;
             }
             try {
-                int days = Integer.parseInt(value);
-                if (days >= 1 && days <= MAX_RETENTION_DAYS) {
-                    return days;
+                int n = Integer.parseInt(value);
+                if (n >= min && n <= max) {
+                    return n;
                 }
             } catch (NumberFormatException e) {
                 // reported below
             }
-            problem(AUDIT_RETENTION_DAYS, "'" + value + "' is not a whole number of days from 1 to " + MAX_RETENTION_DAYS);
-            return DEFAULT_AUDIT_RETENTION_DAYS;
+            problem(name, "'" + value + "' is not a whole number of " + unit + " from " + min + " to " + max);
+            return defaultValue;
+        }
+
+        ZoneId timeZone(String name, String defaultValue) {
+            String value = raw(name);
+            if (value == null) {
+                setDefault(name, defaultValue);
+                value = defaultValue;
+            }
+            try {
+                return ZoneId.of(value);
+            } catch (DateTimeException e) {
+                problem(name, "'" + value + "' is not a time zone (such as UTC, Asia/Shanghai or +08:00)");
+                return ZoneOffset.UTC;
+            }
         }
 
         ContentMode contentMode() {
@@ -284,7 +330,10 @@ public final class ReceiverConfig {
         void rejectUnknownNames() {
             for (String name : new TreeSet<>(contextParamNames)) {
                 if (name.startsWith("callback.") && !NAMES.contains(name)) {
-                    problems.add(name + ": unknown parameter (known: " + String.join(", ", new TreeSet<>(NAMES)) + ")");
+                    String nearest = nearestName(name);
+                    problems.add(name + ": unknown parameter" + (nearest != null
+                            ? "; did you mean " + nearest + "?"
+                            : " (known: " + String.join(", ", new TreeSet<>(NAMES)) + ")"));
                 }
             }
         }
@@ -294,6 +343,39 @@ public final class ReceiverConfig {
                 throw new InvalidConfigurationException(problems);
             }
         }
+    }
+
+    /** The known name a few edits away from {@code name}, or null. */
+    private static String nearestName(String name) {
+        String nearest = null;
+        int best = Math.max(3, name.length() / 4) + 1;
+        for (String known : new TreeSet<>(NAMES)) {
+            int distance = editDistance(name.toLowerCase(Locale.ROOT), known.toLowerCase(Locale.ROOT));
+            if (distance < best) {
+                best = distance;
+                nearest = known;
+            }
+        }
+        return nearest;
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     /**

@@ -7,11 +7,10 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.OutputStream;
 import org.openimarchive.receiver.audit.AuditLineFormat;
 import org.openimarchive.receiver.audit.AuditWriteException;
 import org.openimarchive.receiver.audit.RejectedRequest;
-import org.openimarchive.receiver.callback.ParsedCallback;
+import org.openimarchive.receiver.callback.SingleMsgCallback;
 
 /**
  * First in the chain, and the only place that answers: it lets the other filters and the
@@ -22,7 +21,6 @@ import org.openimarchive.receiver.callback.ParsedCallback;
 public final class AuditFilter extends HttpFilter {
 
     private static final long serialVersionUID = 1L;
-    private static final String JSON = "application/json";
 
     private transient CallbackReceiver receiver;
 
@@ -33,6 +31,7 @@ public final class AuditFilter extends HttpFilter {
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain) {
+        long start = System.nanoTime();
         CallbackExchange exchange = new CallbackExchange(
                 receiver.clock().instant(), request, receiver.config().maxBodyBytes());
         request.setAttribute(CallbackExchange.ATTRIBUTE, exchange);
@@ -42,29 +41,37 @@ public final class AuditFilter extends HttpFilter {
             receiver.operations().error("Unexpected failure while handling a callback", e);
             exchange.refuse(Refusal.INTERNAL_ERROR, "the receiver failed; see its log");
         }
+        int status;
         if (exchange.isAccepted()) {
-            finishAccepted(exchange, response);
+            status = finishAccepted(exchange, response);
         } else {
             if (exchange.refusal() == null) {
                 receiver.operations().error("A request left the filter chain neither accepted nor refused");
                 exchange.refuse(Refusal.INTERNAL_ERROR, "the receiver failed; see its log");
             }
-            finishRefused(exchange, response);
+            status = finishRefused(exchange, response);
         }
+        receiver.metrics().request(status == 200, status, System.nanoTime() - start);
     }
 
-    private void finishAccepted(CallbackExchange exchange, HttpServletResponse response) {
+    /** Records, then answers; returns the status sent. */
+    private int finishAccepted(CallbackExchange exchange, HttpServletResponse response) {
         HttpServletRequest request = exchange.request();
-        ParsedCallback callback = exchange.callback();
-        String operationID = operationID(request, callback.callback().operationID());
-        String line = receiver.format().accepted(
-                exchange.receivedAt(), request.getRemoteAddr(), operationID, callback.json());
-        if (write(line, response)) {
-            send(response, 200, Reply.success());
+        SingleMsgCallback callback = exchange.callback().callback();
+        boolean duplicate;
+        try {
+            duplicate = receiver.recorder().accepted(exchange.receivedAt(), request.getRemoteAddr(),
+                    operationID(request, callback.operationID()), exchange.callback().json(), callback.serverMsgID());
+        } catch (AuditWriteException e) {
+            return auditUnavailable(e, response);
         }
+        receiver.metrics().message(callback.contentType(), duplicate);
+        send(response, 200, Reply.success());
+        return 200;
     }
 
-    private void finishRefused(CallbackExchange exchange, HttpServletResponse response) {
+    /** Records, then answers; returns the status sent. */
+    private int finishRefused(CallbackExchange exchange, HttpServletResponse response) {
         HttpServletRequest request = exchange.request();
         Refusal refusal = exchange.refusal();
         Long bodyBytes = null;
@@ -78,18 +85,19 @@ public final class AuditFilter extends HttpFilter {
         } catch (IOException e) {
             // the sender went away while sending: what was read is not known whole
         }
-        String line = receiver.format().rejected(new RejectedRequest(
-                exchange.receivedAt(),
-                refusal.status(),
-                request.getRemoteAddr(),
-                operationID(request, exchange.bodyOperationID()),
-                request.getMethod(),
-                uri(request),
-                exchange.detail(),
-                bodyBytes,
-                bodySha256));
-        if (!write(line, response)) {
-            return;
+        try {
+            receiver.recorder().refused(new RejectedRequest(
+                    exchange.receivedAt(),
+                    refusal.status(),
+                    request.getRemoteAddr(),
+                    operationID(request, exchange.bodyOperationID()),
+                    request.getMethod(),
+                    uri(request),
+                    exchange.detail(),
+                    bodyBytes,
+                    bodySha256));
+        } catch (AuditWriteException e) {
+            return auditUnavailable(e, response);
         }
         if (refusal == Refusal.METHOD_NOT_ALLOWED) {
             response.setHeader("Allow", "POST");
@@ -99,27 +107,21 @@ public final class AuditFilter extends HttpFilter {
             response.setHeader("Connection", "close");
         }
         send(response, refusal.status(), Reply.error(refusal, exchange.detail()));
+        return refusal.status();
     }
 
-    /** Writes the record; on failure answers 503 and returns false. */
-    private boolean write(String line, HttpServletResponse response) {
-        try {
-            receiver.auditLog().write(line);
-            return true;
-        } catch (AuditWriteException e) {
-            receiver.operations().warn("Answered 503: {}", e.getMessage());
-            send(response, Refusal.AUDIT_UNAVAILABLE.status(),
-                    Reply.error(Refusal.AUDIT_UNAVAILABLE, "the audit record could not be written"));
-            return false;
-        }
+    /** Nothing is acknowledged that is not written: 503. */
+    private int auditUnavailable(AuditWriteException e, HttpServletResponse response) {
+        receiver.operations().warn("Answered 503: {}", e.getMessage());
+        receiver.metrics().auditWriteFailed();
+        send(response, Refusal.AUDIT_UNAVAILABLE.status(),
+                Reply.error(Refusal.AUDIT_UNAVAILABLE, "the audit record could not be written"));
+        return Refusal.AUDIT_UNAVAILABLE.status();
     }
 
     private static void send(HttpServletResponse response, int status, byte[] body) {
-        response.setStatus(status);
-        response.setContentType(JSON);
-        response.setContentLength(body.length);
-        try (OutputStream out = response.getOutputStream()) {
-            out.write(body);
+        try {
+            JsonReplies.send(response, status, body);
         } catch (IOException e) {
             // the caller has gone; its record is written, there is nobody left to answer
         }

@@ -3,20 +3,25 @@ package org.openimarchive.receiver.web;
 import jakarta.servlet.ServletContext;
 import java.time.Clock;
 import org.apache.logging.log4j.Logger;
-import org.openimarchive.receiver.audit.AuditLineFormat;
+import org.openimarchive.receiver.audit.AuditHealth;
 import org.openimarchive.receiver.audit.AuditLog;
 import org.openimarchive.receiver.callback.CallbackParser;
 import org.openimarchive.receiver.config.ReceiverConfig;
+import org.openimarchive.receiver.metrics.ReceiverMetrics;
+import org.openimarchive.receiver.stats.Statistics;
 
 /**
- * What the filters and the servlet share for the life of the deployment, created by
+ * What the filters and servlets share for the life of the deployment, created by
  * {@link ReceiverLifecycle} and kept as a servlet context attribute.
  */
 record CallbackReceiver(
         ReceiverConfig config,
         CallbackParser parser,
-        AuditLineFormat format,
         AuditLog auditLog,
+        Recorder recorder,
+        Statistics statistics,
+        ReceiverMetrics metrics,
+        AuditHealth health,
         Clock clock) {
 
     static final String ATTRIBUTE = CallbackReceiver.class.getName();

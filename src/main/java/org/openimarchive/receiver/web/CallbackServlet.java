@@ -43,9 +43,6 @@ public final class CallbackServlet extends HttpServlet {
         byte[] body = Reply.error(status, refusal != null ? refusal.phrase() : "request refused",
                 "refused by the servlet container");
         response.resetBuffer();
-        response.setStatus(status);
-        response.setContentType("application/json");
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        JsonReplies.send(response, status, body);
     }
 }

@@ -42,6 +42,9 @@ class ReceiverConfigTest {
         assertEquals(1 << 20, config.maxBodyBytes());
         assertEquals("[127.0.0.0/8, ::1]", config.allowedSources().toString());
         assertNull(config.log4jConfig());
+        assertEquals("[127.0.0.0/8, ::1]", config.adminSources().toString());
+        assertEquals(30, config.statsDays());
+        assertEquals(java.time.ZoneId.of("UTC"), config.statsTimeZone());
     }
 
     @Test
@@ -85,7 +88,11 @@ class ReceiverConfigTest {
         params.put(ReceiverConfig.MAX_BODY_BYTES, "1 GB");
         params.put(ReceiverConfig.ALLOWED_SOURCES, "10.0.0.0/8, 10.0.0.0/40");
         params.put(ReceiverConfig.LOG4J_CONFIG, dir.resolve("missing.xml").toString());
+        params.put(ReceiverConfig.ADMIN_SOURCES, "everyone");
+        params.put(ReceiverConfig.STATS_DAYS, "400");
+        params.put(ReceiverConfig.STATS_TIME_ZONE, "Mars/Olympus");
         params.put("callback.allowedSource", "typo");
+        params.put("callback.colour", "blue");
         params.put("unrelated.param", "ignored");
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, this::load);
         assertEquals(List.of(
@@ -96,9 +103,14 @@ class ReceiverConfigTest {
                 "callback.maxBodyBytes: '1 GB' is not a size from 1 KB to 64 MB (bytes, or a number with KB, MB or GB)",
                 "callback.allowedSources: '10.0.0.0/40' is not an IPv4 or IPv6 address or CIDR block (such as 10.0.0.0/8 or fd00::/8)",
                 "callback.log4jConfig: '" + dir.resolve("missing.xml") + "' is not the absolute path of a readable log4j2 XML file",
-                "callback.allowedSource: unknown parameter (known: callback.allowedSources, callback.audit.content, "
-                        + "callback.audit.dir, callback.audit.maxFileSize, callback.audit.retentionDays, "
-                        + "callback.log4jConfig, callback.maxBodyBytes)"), e.problems());
+                "callback.adminSources: 'everyone' is not an IPv4 or IPv6 address or CIDR block (such as 10.0.0.0/8 or fd00::/8)",
+                "callback.stats.days: '400' is not a whole number of days from 1 to 366",
+                "callback.stats.timeZone: 'Mars/Olympus' is not a time zone (such as UTC, Asia/Shanghai or +08:00)",
+                "callback.allowedSource: unknown parameter; did you mean callback.allowedSources?",
+                "callback.colour: unknown parameter (known: callback.adminSources, callback.allowedSources, "
+                        + "callback.audit.content, callback.audit.dir, callback.audit.maxFileSize, "
+                        + "callback.audit.retentionDays, callback.log4jConfig, callback.maxBodyBytes, "
+                        + "callback.stats.days, callback.stats.timeZone)"), e.problems());
         assertTrue(e.getMessage().startsWith("OpenIM callback receiver not started, invalid configuration: "
                 + "callback.audit.dir: 'relative/dir' must be an absolute path; "), e.getMessage());
     }

@@ -103,7 +103,10 @@ class CallbackIT {
         assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(""));
         assertEquals(SUCCESS, response.body());
         JsonObject record = war.auditRecord(operationID);
-        assertEquals(List.of("time", "outcome", "status", "remoteAddr", "operationID", "msg"), List.copyOf(record.keySet()));
+        // other tests post some fixtures too: a second copy is recorded as a duplicate
+        List<String> keys = List.of("time", "outcome", "status", "remoteAddr", "operationID", "msg");
+        assertEquals(keys, List.copyOf(record.keySet()).subList(0, keys.size()));
+        assertTrue(record.size() == keys.size() || record.getBoolean("duplicate"), record.toString());
         assertEquals("accepted", record.getString("outcome"));
         assertEquals(200, record.getInt("status"));
         assertEquals("127.0.0.1", record.getString("remoteAddr"));

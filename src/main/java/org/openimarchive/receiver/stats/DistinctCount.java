@@ -1,0 +1,33 @@
+package org.openimarchive.receiver.stats;
+
+import org.apache.datasketches.theta.UpdateSketch;
+
+/**
+ * A count of distinct strings in bounded memory: an Apache DataSketches Theta sketch,
+ * exact up to {@value #NOMINAL_ENTRIES} distinct values and an estimate beyond, with a
+ * relative standard error of {@value #RELATIVE_STANDARD_ERROR}. At most about 128 KiB.
+ */
+final class DistinctCount {
+
+    static final int NOMINAL_ENTRIES = 8192;
+    /** 1/sqrt(k) for a Theta sketch of k nominal entries. */
+    static final double RELATIVE_STANDARD_ERROR = 0.011;
+
+    private final UpdateSketch sketch = UpdateSketch.builder().setNominalEntries(NOMINAL_ENTRIES).build();
+
+    void add(String value) {
+        sketch.update(value);
+    }
+
+    void appendJson(StringBuilder out) {
+        long count = Math.round(sketch.getEstimate());
+        out.append("{\"count\":").append(count);
+        if (sketch.isEstimationMode()) {
+            out.append(",\"exact\":false,\"lowerBound95\":").append((long) Math.floor(sketch.getLowerBound(2)))
+                    .append(",\"upperBound95\":").append((long) Math.ceil(sketch.getUpperBound(2)));
+        } else {
+            out.append(",\"exact\":true");
+        }
+        out.append('}');
+    }
+}

@@ -1,0 +1,44 @@
+package org.openimarchive.receiver.stats;
+
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+
+/**
+ * What the statistics need of an accepted callback, read from its JSON object: the same
+ * object the audit record keeps under {@code msg}, so that counting live and counting again
+ * from the audit files at start-up are one and the same computation.
+ */
+record MessageFacts(String serverMsgID, String sendID, String recvID, int contentType,
+                    int senderPlatformID, int msgFrom, int status, long timeMillis) {
+
+    /**
+     * @param msg a callback object that {@code CallbackParser} accepted
+     */
+    static MessageFacts of(JsonObject msg) {
+        return new MessageFacts(
+                string(msg, "serverMsgID"),
+                string(msg, "sendID"),
+                string(msg, "recvID"),
+                integer(msg, "contentType"),
+                integer(msg, "senderPlatformID"),
+                integer(msg, "msgFrom"),
+                integer(msg, "status"),
+                msg.get("sendTime") instanceof JsonNumber sendTime ? sendTime.longValue() : longValue(msg, "createTime"));
+    }
+
+    private static String string(JsonObject msg, String key) {
+        return msg.get(key) instanceof JsonString s ? s.getString() : "";
+    }
+
+    private static int integer(JsonObject msg, String key) {
+        JsonValue value = msg.get(key);
+        return value instanceof JsonNumber n ? n.intValue() : 0;
+    }
+
+    private static long longValue(JsonObject msg, String key) {
+        JsonValue value = msg.get(key);
+        return value instanceof JsonNumber n ? n.longValue() : 0;
+    }
+}

@@ -1,0 +1,153 @@
+package org.openimarchive.receiver.stats;
+
+import jakarta.json.JsonObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.TreeMap;
+import org.openimarchive.receiver.audit.JsonText;
+
+/**
+ * Messages, duplicates, refusals and distinct people, in total and per calendar day for
+ * the most recent days, counted from what the audit trail holds: live as records are
+ * written, and again from the audit files at start-up. Memory is bounded: a fixed window of
+ * recent message IDs for duplicates, and Theta sketches for distinct counts.
+ * Thread-safe.
+ */
+public final class Statistics {
+
+    /** How many of the most recent message IDs are remembered to recognise a duplicate. */
+    public static final int DUPLICATE_WINDOW = 1 << 20;
+
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private final ZoneId zone;
+    private final int days;
+    private final Clock clock;
+    private final RecentIds recent;
+    private final Tally total = new Tally();
+    private final TreeMap<LocalDate, Tally> byDay = new TreeMap<>();
+    private final Instant createdAt;
+    private Instant since;
+
+    /**
+     * @param zone the time zone that draws the line between days
+     * @param days how many recent days to keep figures for, today included
+     */
+    public Statistics(ZoneId zone, int days, Clock clock) {
+        this(zone, days, clock, DUPLICATE_WINDOW);
+    }
+
+    Statistics(ZoneId zone, int days, Clock clock, int duplicateWindow) {
+        this.zone = zone;
+        this.days = days;
+        this.clock = clock;
+        this.recent = new RecentIds(duplicateWindow);
+        this.createdAt = clock.instant();
+    }
+
+    /** True when a message with this {@code serverMsgID} was counted among the recent ones. */
+    public synchronized boolean isDuplicate(String serverMsgID) {
+        return recent.contains(RecentIds.hash(serverMsgID));
+    }
+
+    /**
+     * Counts an accepted callback whose record was written.
+     *
+     * @param msg       the callback object, as the record's {@code msg}
+     * @param duplicate what the record says
+     */
+    public synchronized void countAccepted(Instant receivedAt, JsonObject msg, boolean duplicate) {
+        noteTime(receivedAt);
+        MessageFacts facts = MessageFacts.of(msg);
+        Tally day = dayOf(Instant.ofEpochMilli(facts.timeMillis()));
+        if (duplicate) {
+            total.duplicate();
+            if (day != null) {
+                day.duplicate();
+            }
+            return;
+        }
+        long hash = RecentIds.hash(facts.serverMsgID());
+        if (!recent.contains(hash)) {
+            recent.add(hash);
+        }
+        total.message(facts);
+        if (day != null) {
+            day.message(facts);
+        }
+    }
+
+    /** Counts a refused request whose record was written. */
+    public synchronized void countRefused(Instant receivedAt, int status) {
+        noteTime(receivedAt);
+        total.refused(status);
+        Tally day = dayOf(receivedAt);
+        if (day != null) {
+            day.refused(status);
+        }
+    }
+
+    /** The {@code /stats} document. */
+    public synchronized String toJson() {
+        Instant now = clock.instant();
+        prune(today(now));
+        StringBuilder out = new StringBuilder(4096);
+        out.append("{\"since\":\"");
+        TIME.formatTo(since != null ? since : createdAt, out);
+        out.append("\",\"generatedAt\":\"");
+        TIME.formatTo(now, out);
+        out.append("\",\"timeZone\":");
+        JsonText.appendString(out, zone.getId());
+        out.append(",\"days\":").append(days)
+                .append(",\"distinctCounts\":{\"exactUpTo\":").append(DistinctCount.NOMINAL_ENTRIES)
+                .append(",\"relativeStandardError\":").append(DistinctCount.RELATIVE_STANDARD_ERROR)
+                .append(",\"boundsConfidence\":0.95}")
+                .append(",\"duplicateWindow\":").append(recent.capacity())
+                .append(",\"total\":");
+        total.appendJson(out);
+        out.append(",\"byDay\":{");
+        boolean first = true;
+        for (Map.Entry<LocalDate, Tally> e : byDay.entrySet()) {
+            out.append(first ? "\"" : ",\"").append(e.getKey()).append("\":");
+            e.getValue().appendJson(out);
+            first = false;
+        }
+        return out.append("}}").toString();
+    }
+
+    private void noteTime(Instant time) {
+        if (since == null || time.isBefore(since)) {
+            since = time;
+        }
+    }
+
+    /** The tally of the day {@code time} falls on, or null when that day is not kept. */
+    private Tally dayOf(Instant time) {
+        LocalDate today = today(clock.instant());
+        LocalDate day = time.atZone(zone).toLocalDate();
+        if (day.isBefore(today.minusDays(days - 1L)) || day.isAfter(today.plusDays(1))) {
+            return null;
+        }
+        Tally tally = byDay.get(day);
+        if (tally == null) {
+            prune(today);
+            tally = new Tally();
+            byDay.put(day, tally);
+        }
+        return tally;
+    }
+
+    private LocalDate today(Instant now) {
+        return now.atZone(zone).toLocalDate();
+    }
+
+    private void prune(LocalDate today) {
+        byDay.headMap(today.minusDays(days - 1L)).clear();
+    }
+}

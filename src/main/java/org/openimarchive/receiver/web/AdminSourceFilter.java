@@ -1,0 +1,40 @@
+package org.openimarchive.receiver.web;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.openimarchive.receiver.config.ReceiverConfig;
+
+/**
+ * Lets only {@code callback.adminSources} read {@code /stats} and {@code /metrics}, which
+ * reveal who talks to whom. Matched on {@code getRemoteAddr()} alone, like the callbacks.
+ */
+public final class AdminSourceFilter extends HttpFilter {
+
+    private static final long serialVersionUID = 1L;
+
+    private transient CallbackReceiver receiver;
+
+    @Override
+    public void init(FilterConfig config) {
+        receiver = CallbackReceiver.of(config.getServletContext());
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        String remoteAddr = request.getRemoteAddr();
+        if (receiver.config().adminSources().allows(remoteAddr)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        receiver.operations().warn("Refused {} {} from {}: not in {}", request.getMethod(), request.getRequestURI(),
+                remoteAddr, ReceiverConfig.ADMIN_SOURCES);
+        JsonReplies.send(response, 403, "{\"error\":\"source address " + remoteAddr + " is not in "
+                + ReceiverConfig.ADMIN_SOURCES + "\"}");
+    }
+}

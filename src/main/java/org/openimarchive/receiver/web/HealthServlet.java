@@ -1,0 +1,29 @@
+package org.openimarchive.receiver.web;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.openimarchive.receiver.audit.JsonText;
+
+/**
+ * {@code GET /health}: 200 {@code {"status":"UP"}} while audit records can be written,
+ * 503 {@code {"status":"DOWN","reason":...}} otherwise (a full disk, a read-only mount, a
+ * deleted audit file).
+ */
+public final class HealthServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String problem = CallbackReceiver.of(getServletContext()).health().problem();
+        if (problem == null) {
+            JsonReplies.send(response, 200, "{\"status\":\"UP\"}");
+        } else {
+            StringBuilder json = new StringBuilder("{\"status\":\"DOWN\",\"reason\":");
+            JsonText.appendString(json, problem);
+            JsonReplies.send(response, 503, json.append('}').toString());
+        }
+    }
+}
