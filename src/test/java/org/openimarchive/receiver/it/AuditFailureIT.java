@@ -46,7 +46,13 @@ class AuditFailureIT {
                 }
             }
             assertFalse(refused.isEmpty(), "a full disk must refuse");
+            HttpResponse<String> down = war.send(java.net.http.HttpRequest.newBuilder(war.uri(DeployedWar.CONTEXT + "/health")).GET());
+            assertEquals(503, down.statusCode());
+            assertEquals("{\"status\":\"DOWN\",\"reason\":\"the audit directory " + disk.path()
+                    + " cannot be written: No space left on device\"}", down.body());
             disk.free();
+            HttpResponse<String> up = war.send(java.net.http.HttpRequest.newBuilder(war.uri(DeployedWar.CONTEXT + "/health")).GET());
+            assertEquals(200, up.statusCode());
             HttpResponse<String> after = war.post(DeployedWar.COMMAND_PATH, body, "after");
             assertEquals(200, after.statusCode());
             acknowledged.add("after");
@@ -67,6 +73,9 @@ class AuditFailureIT {
             for (String operationID : refused) {
                 assertFalse(complete.contains(operationID), operationID);
             }
+            System.out.printf("disk full: %d posted, %d acknowledged, %d refused with 503, %d acknowledged found, 0 lost%n",
+                    acknowledged.size() + refused.size(), acknowledged.size(), refused.size(),
+                    acknowledged.stream().filter(complete::contains).count());
         }
     }
 }
