@@ -9,6 +9,10 @@ import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.LoggingException;
 import org.apache.logging.log4j.core.Appender;
+import org.apache.logging.log4j.core.appender.AbstractOutputStreamAppender;
+import org.apache.logging.log4j.core.appender.AsyncAppender;
+import org.apache.logging.log4j.core.async.AsyncLoggerConfig;
+import org.apache.logging.log4j.core.filter.Filterable;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.ConfigurationSource;
@@ -34,7 +38,8 @@ public final class AuditLog implements AutoCloseable {
     private final Logger audit;
     private final Logger operations;
     /** A failed write may have left part of a line: the next record then starts a new one. */
-    private volatile boolean lastWriteFailed;
+    private boolean lastWriteFailed;
+    private boolean closed;
 
     private AuditLog(LoggerContext context) {
         this.context = context;
@@ -46,8 +51,8 @@ public final class AuditLog implements AutoCloseable {
      * Starts a logger context from the XML at {@code config}, whose {@code ${receiver:NAME}}
      * lookups resolve from {@code properties}.
      *
-     * @throws IllegalStateException when the XML cannot be read or does not route
-     *                               {@value #AUDIT_LOGGER} at INFO to a started appender
+     * @throws IllegalStateException when the XML cannot be read, or could drop audit records
+     *                               (see {@link #checkAuditRoute})
      */
     public static AuditLog start(String name, URL config, Map<String, String> properties) {
         LoggerContext context = new LoggerContext(name, Map.copyOf(properties), (java.net.URI) null);
@@ -67,36 +72,77 @@ public final class AuditLog implements AutoCloseable {
         return new AuditLog(context);
     }
 
+    /**
+     * Refuses a configuration in which a record could be dropped, or written later, without
+     * {@link #write} throwing: every appender the audit logger reaches must be synchronous,
+     * flush every record, report its failures, and filter nothing; and the configuration
+     * must not reload itself.
+     */
     private static void checkAuditRoute(Configuration configuration, URL config) {
+        String at = "log4j2 configuration " + config + ": ";
         LoggerConfig logger = configuration.getLoggerConfig(AUDIT_LOGGER);
         if (!logger.getLevel().isLessSpecificThan(Level.INFO)) {
-            throw new IllegalStateException("log4j2 configuration " + config + ": logger " + AUDIT_LOGGER
-                    + " must be enabled at level INFO");
+            throw new IllegalStateException(at + "logger " + AUDIT_LOGGER + " must be enabled at level INFO");
         }
-        boolean started = false;
+        if (configuration.getWatchManager().getIntervalSeconds() > 0) {
+            throw new IllegalStateException(at + "monitorInterval must not be set: a reload could drop audit records");
+        }
+        if (configuration.hasFilter()) {
+            throw new IllegalStateException(at + "a configuration-wide filter could drop audit records");
+        }
+        boolean routed = false;
         for (LoggerConfig l = logger; l != null; l = l.isAdditive() ? l.getParent() : null) {
+            if (l instanceof AsyncLoggerConfig) {
+                throw new IllegalStateException(at + "logger " + l.getName() + " is asynchronous; audit records must be "
+                        + "written before the callback is answered");
+            }
+            if (l.hasFilter() || l.getAppenderRefs().stream().anyMatch(r -> r.getFilter() != null
+                    || (r.getLevel() != null && !r.getLevel().isLessSpecificThan(Level.INFO)))) {
+                throw new IllegalStateException(at + "logger " + l.getName() + " filters audit records");
+            }
             for (Appender appender : l.getAppenders().values()) {
-                if (!appender.isStarted()) {
-                    throw new IllegalStateException("log4j2 configuration " + config + ": appender "
-                            + appender.getName() + " of logger " + AUDIT_LOGGER + " did not start");
-                }
-                started = true;
+                checkAppender(appender, at);
+                routed = true;
             }
         }
-        if (!started) {
-            throw new IllegalStateException("log4j2 configuration " + config + ": logger " + AUDIT_LOGGER
-                    + " has no appender");
+        if (!routed) {
+            throw new IllegalStateException(at + "logger " + AUDIT_LOGGER + " has no appender");
+        }
+    }
+
+    private static void checkAppender(Appender appender, String at) {
+        String name = "appender " + appender.getName() + " of logger " + AUDIT_LOGGER;
+        if (!appender.isStarted()) {
+            throw new IllegalStateException(at + name + " did not start");
+        }
+        if (appender.ignoreExceptions()) {
+            throw new IllegalStateException(at + name + " must have ignoreExceptions=\"false\"");
+        }
+        if (appender instanceof AsyncAppender) {
+            throw new IllegalStateException(at + name + " is asynchronous; audit records must be written before "
+                    + "the callback is answered");
+        }
+        if (appender instanceof AbstractOutputStreamAppender<?> stream && !stream.getImmediateFlush()) {
+            throw new IllegalStateException(at + name + " must have immediateFlush=\"true\"");
+        }
+        if (appender instanceof Filterable filterable && filterable.hasFilter()) {
+            throw new IllegalStateException(at + name + " filters audit records");
         }
     }
 
     /**
-     * Writes one record, which must be a single line. After a failed write (a full disk may
-     * take part of a line) the record is preceded by a line break, so that it stands whole on
-     * its own line and the torn remains of the unacknowledged one stand on theirs.
+     * Writes one record, which must be a single line. One write at a time: a write that fails
+     * fails alone, and no other record shares its buffer. After a failed write (a full disk
+     * may take part of a line) the record is preceded by a line break, so that it stands
+     * whole on its own line and the torn remains of the unacknowledged one stand on theirs.
      *
-     * @throws AuditWriteException when an appender failed: the record may not be on disk
+     * @throws AuditWriteException when an appender failed, or the log is closed: the record
+     *                             may not be on disk
      */
-    public void write(String line) throws AuditWriteException {
+    public synchronized void write(String line) throws AuditWriteException {
+        if (closed) {
+            throw new AuditWriteException("audit write refused: the receiver is stopping", null);
+        }
         try {
             audit.info((Message) new SimpleMessage(lastWriteFailed ? "\n" + line : line));
             lastWriteFailed = false;
@@ -112,9 +158,15 @@ public final class AuditLog implements AutoCloseable {
         return operations;
     }
 
-    /** Flushes and closes the audit files. */
+    /**
+     * Waits for the write in progress, refuses every later one, then flushes and closes the
+     * audit files.
+     */
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+        }
         context.stop(30, TimeUnit.SECONDS);
     }
 }

@@ -133,6 +133,99 @@ class AuditLogTest {
     }
 
     @Test
+    void concurrentWritesToAFullDiskNeverReturnWithoutTheirRecord() throws Exception {
+        try (TinyFilesystem disk = TinyFilesystem.mount(dir.resolve("disk"), 256);
+             AuditLog log = AuditLog.start("full-disk", BUILT_IN, Map.of("auditDir", disk.path().toString(),
+                     "maxFileSize", "104857600", "retentionDays", "30"))) {
+            log.write("{\"n\":\"first\"}");
+            disk.fill();
+            List<String> returned = java.util.Collections.synchronizedList(new ArrayList<>());
+            int failed = concurrently(16, 20, (thread, i) -> {
+                String line = "{\"n\":\"" + thread + "-" + i + "\",\"pad\":\"" + "x".repeat(300) + "\"}";
+                log.write(line);
+                returned.add(line);
+            });
+            assertTrue(failed > 0, "the disk was full");
+            List<String> onDisk = Files.readAllLines(disk.path().resolve("audit.jsonl"));
+            for (String line : returned) {
+                assertTrue(onDisk.contains(line), "returned normally but is not on disk whole: " + line);
+            }
+            System.out.printf("full disk, 16 threads: %d writes returned, %d threw, %d of the returned found whole%n",
+                    returned.size(), failed, returned.stream().filter(onDisk::contains).count());
+        }
+    }
+
+    @Test
+    void aWriteAfterCloseThrowsInsteadOfVanishing() throws Exception {
+        AuditLog log = start(BUILT_IN, 100 << 20);
+        log.write("before");
+        log.close();
+        AuditWriteException e = assertThrows(AuditWriteException.class, () -> log.write("after"));
+        assertEquals("audit write refused: the receiver is stopping", e.getMessage());
+        assertEquals(List.of("before"), Files.readAllLines(dir.resolve("audit.jsonl")));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "ignoreExceptions=\"false\" | ignoreExceptions=\"true\"  | appender audit of logger openim.callback.audit must have ignoreExceptions=\"false\"",
+        "immediateFlush=\"true\"    | immediateFlush=\"false\"   | appender audit of logger openim.callback.audit must have immediateFlush=\"true\"",
+        "shutdownHook=\"disable\"   | shutdownHook=\"disable\" monitorInterval=\"30\" | monitorInterval must not be set: a reload could drop audit records",
+        "<AppenderRef ref=\"audit\"/> | <AppenderRef ref=\"audit\" level=\"warn\"/> | logger openim.callback.audit filters audit records",
+        "<Logger name=\"openim.callback.audit\" level=\"info\" additivity=\"false\"> | <Logger name=\"openim.callback.audit\" level=\"info\" additivity=\"false\"><ThresholdFilter level=\"error\"/> | logger openim.callback.audit filters audit records",
+        "</Console> | </Console><Async name=\"async\" ignoreExceptions=\"false\"><AppenderRef ref=\"audit\"/></Async> | ",
+    })
+    void refusesABuiltInConfigurationEditedToDropRecords(String from, String to, String fault) throws Exception {
+        String xml = new String(BUILT_IN.openStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(xml.contains(from), from);
+        if (fault == null) {
+            // route the audit logger through an asynchronous appender
+            xml = xml.replace(from, to).replace("<Logger name=\"openim.callback.audit\" level=\"info\" additivity=\"false\">\n      <AppenderRef ref=\"audit\"/>",
+                    "<Logger name=\"openim.callback.audit\" level=\"info\" additivity=\"false\">\n      <AppenderRef ref=\"async\"/>");
+            fault = "appender async of logger openim.callback.audit is asynchronous; audit records must be written before the callback is answered";
+        } else {
+            xml = xml.replace(from, to);
+        }
+        Path edited = Files.writeString(dir.resolve("edited.xml"), xml);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> start(edited.toUri().toURL(), 1024));
+        assertTrue(e.getMessage().endsWith(fault), e.getMessage());
+    }
+
+    /** Runs {@code threads} threads of {@code each} writes; returns how many writes threw. */
+    private static int concurrently(int threads, int each, Write write) throws InterruptedException {
+        java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> all = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            Thread th = new Thread(() -> {
+                try {
+                    go.await();
+                    for (int i = 0; i < each; i++) {
+                        try {
+                            write.write(thread, i);
+                        } catch (AuditWriteException e) {
+                            failed.incrementAndGet();
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            th.start();
+            all.add(th);
+        }
+        go.countDown();
+        for (Thread th : all) {
+            th.join();
+        }
+        return failed.get();
+    }
+
+    private interface Write {
+        void write(int thread, int i) throws AuditWriteException;
+    }
+
+    @Test
     void refusesAConfigurationThatWouldDropRecords() throws IOException {
         IllegalStateException off = assertThrows(IllegalStateException.class,
                 () -> start(AuditLogTest.class.getResource("/log4j/audit-off.xml"), 1024));
