@@ -71,6 +71,7 @@ public final class ReceiverConfig {
     private final int statsDays;
     private final ZoneId statsTimeZone;
     private final Map<String, String> effective;
+    private final List<String> warnings;
 
     private ReceiverConfig(Reader r) {
         this.auditDir = r.auditDir();
@@ -87,6 +88,7 @@ public final class ReceiverConfig {
         r.rejectUnknownNames();
         r.throwIfInvalid();
         this.effective = Map.copyOf(r.effective);
+        this.warnings = r.unknownSystemProperties();
     }
 
     /**
@@ -96,11 +98,20 @@ public final class ReceiverConfig {
      * @param contextParams the context parameters by name (null when absent)
      * @param contextParamNames the names of all context parameters, to catch typos
      * @param systemProperties the JVM system properties by name (null when absent)
+     * @param systemPropertyNames the names of all system properties, to warn of typos
      * @throws InvalidConfigurationException naming every parameter at fault
      */
     public static ReceiverConfig load(Function<String, String> contextParams, Set<String> contextParamNames,
-                                      Function<String, String> systemProperties) {
-        return new ReceiverConfig(new Reader(contextParams, contextParamNames, systemProperties));
+                                      Function<String, String> systemProperties, Set<String> systemPropertyNames) {
+        return new ReceiverConfig(new Reader(contextParams, contextParamNames, systemProperties, systemPropertyNames));
+    }
+
+    /**
+     * {@code callback.*} system properties that are no parameter of this receiver: warnings
+     * only, since system properties belong to every application of the JVM.
+     */
+    public List<String> warnings() {
+        return warnings;
     }
 
     public Path auditDir() {
@@ -164,14 +175,16 @@ public final class ReceiverConfig {
         private final Function<String, String> contextParams;
         private final Set<String> contextParamNames;
         private final Function<String, String> systemProperties;
+        private final Set<String> systemPropertyNames;
         private final List<String> problems = new ArrayList<>();
         private final Map<String, String> effective = new LinkedHashMap<>();
 
         Reader(Function<String, String> contextParams, Set<String> contextParamNames,
-               Function<String, String> systemProperties) {
+               Function<String, String> systemProperties, Set<String> systemPropertyNames) {
             this.contextParams = contextParams;
             this.contextParamNames = contextParamNames;
             this.systemProperties = systemProperties;
+            this.systemPropertyNames = systemPropertyNames;
         }
 
         /** The raw value, or null for the default; records where it came from. */
@@ -330,12 +343,27 @@ public final class ReceiverConfig {
         void rejectUnknownNames() {
             for (String name : new TreeSet<>(contextParamNames)) {
                 if (name.startsWith("callback.") && !NAMES.contains(name)) {
-                    String nearest = nearestName(name);
-                    problems.add(name + ": unknown parameter" + (nearest != null
-                            ? "; did you mean " + nearest + "?"
-                            : " (known: " + String.join(", ", new TreeSet<>(NAMES)) + ")"));
+                    problems.add(name + ": unknown parameter" + suggestion(name));
                 }
             }
+        }
+
+        List<String> unknownSystemProperties() {
+            List<String> warnings = new ArrayList<>();
+            for (String name : new TreeSet<>(systemPropertyNames)) {
+                if (name.startsWith("callback.") && !NAMES.contains(name)) {
+                    warnings.add("system property " + name + " is not a parameter of this receiver and is ignored"
+                            + suggestion(name));
+                }
+            }
+            return List.copyOf(warnings);
+        }
+
+        private static String suggestion(String name) {
+            String nearest = nearestName(name);
+            return nearest != null
+                    ? "; did you mean " + nearest + "?"
+                    : " (known: " + String.join(", ", new TreeSet<>(NAMES)) + ")";
         }
 
         void throwIfInvalid() {

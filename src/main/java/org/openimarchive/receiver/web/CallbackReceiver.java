@@ -3,6 +3,7 @@ package org.openimarchive.receiver.web;
 import jakarta.servlet.ServletContext;
 import java.time.Clock;
 import org.apache.logging.log4j.Logger;
+import org.openimarchive.receiver.audit.AuditDirectoryLock;
 import org.openimarchive.receiver.audit.AuditHealth;
 import org.openimarchive.receiver.audit.AuditLog;
 import org.openimarchive.receiver.callback.CallbackParser;
@@ -18,6 +19,7 @@ record CallbackReceiver(
         ReceiverConfig config,
         CallbackParser parser,
         AuditLog auditLog,
+        AuditDirectoryLock directoryLock,
         Recorder recorder,
         Statistics statistics,
         ReceiverMetrics metrics,

@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.apache.logging.log4j.Logger;
+import org.openimarchive.receiver.audit.AuditDirectoryLock;
 import org.openimarchive.receiver.audit.AuditHealth;
 import org.openimarchive.receiver.audit.AuditLineFormat;
 import org.openimarchive.receiver.audit.AuditLog;
@@ -40,8 +41,33 @@ public final class ReceiverLifecycle implements ServletContextListener {
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
         Set<String> names = new HashSet<>(Collections.list(context.getInitParameterNames()));
-        ReceiverConfig config = ReceiverConfig.load(context::getInitParameter, names, System::getProperty);
+        ReceiverConfig config = ReceiverConfig.load(context::getInitParameter, names, System::getProperty,
+                System.getProperties().stringPropertyNames());
 
+        AuditDirectoryLock lock = AuditDirectoryLock.acquire(config.auditDir());
+        CallbackReceiver receiver;
+        try {
+            receiver = start(context, config, lock);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        context.setAttribute(CallbackReceiver.ATTRIBUTE, receiver);
+        context.addServlet(METRICS_SERVLET, new PrometheusMetricsServlet(receiver.metrics().registry()))
+                .addMapping(METRICS_PATH);
+
+        Logger operations = receiver.operations();
+        operations.info("OpenIM callback receiver started at {}: {}", displayPath(context), config.describe());
+        for (String warning : config.warnings()) {
+            operations.warn(warning);
+        }
+        if (config.allowedSources().isEmpty()) {
+            operations.warn("{} is empty: every callback will be refused with 403", ReceiverConfig.ALLOWED_SOURCES);
+        }
+    }
+
+    /** Counts the audit files, then starts the audit log and the metrics. */
+    private static CallbackReceiver start(ServletContext context, ReceiverConfig config, AuditDirectoryLock lock) {
         // count what the audit files hold before anything is added to them
         Clock clock = Clock.systemUTC();
         Statistics statistics = new Statistics(config.statsTimeZone(), config.statsDays(), clock);
@@ -61,15 +87,7 @@ public final class ReceiverLifecycle implements ServletContextListener {
                         "retentionDays", Integer.toString(config.auditRetentionDays())));
         AuditHealth health = new AuditHealth(config.auditDir());
         ReceiverMetrics metrics = new ReceiverMetrics(() -> health.problem() == null);
-        CallbackReceiver receiver = new CallbackReceiver(config, new CallbackParser(), auditLog,
-                new Recorder(auditLog, new AuditLineFormat(config.auditContent()), statistics),
-                statistics, metrics, health, clock);
-        context.setAttribute(CallbackReceiver.ATTRIBUTE, receiver);
-        context.addServlet(METRICS_SERVLET, new PrometheusMetricsServlet(metrics.registry()))
-                .addMapping(METRICS_PATH);
-
         Logger operations = auditLog.operations();
-        operations.info("OpenIM callback receiver started at {}: {}", displayPath(context), config.describe());
         operations.info("Counted {} audit records from {} files in {} ms", replayed.records(), replayed.files(), replayMillis);
         if (replayed.skippedLines() > 0) {
             operations.info("Skipped {} audit lines that are not whole records (writes cut short, answered 503)",
@@ -78,9 +96,9 @@ public final class ReceiverLifecycle implements ServletContextListener {
         for (String unreadable : replayed.unreadable()) {
             operations.warn("Could not read an audit file to its end, statistics miss its rest: {}", unreadable);
         }
-        if (config.allowedSources().isEmpty()) {
-            operations.warn("{} is empty: every callback will be refused with 403", ReceiverConfig.ALLOWED_SOURCES);
-        }
+        return new CallbackReceiver(config, new CallbackParser(), auditLog, lock,
+                new Recorder(auditLog, new AuditLineFormat(config.auditContent()), statistics),
+                statistics, metrics, health, clock);
     }
 
     @Override
@@ -90,6 +108,7 @@ public final class ReceiverLifecycle implements ServletContextListener {
             context.removeAttribute(CallbackReceiver.ATTRIBUTE);
             receiver.operations().info("OpenIM callback receiver stopped at {}", displayPath(context));
             receiver.auditLog().close();
+            receiver.directoryLock().close();
         }
     }
 

@@ -23,7 +23,7 @@ class ReceiverConfigTest {
     private final Map<String, String> system = new HashMap<>();
 
     private ReceiverConfig load() {
-        return ReceiverConfig.load(params::get, params.keySet(), system::get);
+        return ReceiverConfig.load(params::get, params.keySet(), system::get, system.keySet());
     }
 
     private List<String> problems() {
@@ -113,6 +113,15 @@ class ReceiverConfigTest {
                         + "callback.stats.days, callback.stats.timeZone)"), e.problems());
         assertTrue(e.getMessage().startsWith("OpenIM callback receiver not started, invalid configuration: "
                 + "callback.audit.dir: 'relative/dir' must be an absolute path; "), e.getMessage());
+    }
+
+    @Test
+    void warnsOfUnknownCallbackSystemPropertiesWithoutFailing() {
+        params.put(ReceiverConfig.AUDIT_DIR, dir.toString());
+        system.put("callback.audit.contents", "omit");
+        system.put("unrelated", "x");
+        assertEquals(List.of("system property callback.audit.contents is not a parameter of this receiver and is ignored;"
+                + " did you mean callback.audit.content?"), load().warnings());
     }
 
     @Test

@@ -132,6 +132,22 @@ class ConfiguredDeploymentIT {
     }
 
     @Test
+    void aSecondReceiverOnTheSameAuditDirectoryFailsToStart() throws Exception {
+        try (DeployedWar first = DeployedWar.deploy(auditDir, Map.of())) {
+            Exception e = assertThrows(Exception.class,
+                    () -> DeployedWar.start(Map.of("callback.audit.dir", auditDir.toString())));
+            assertEquals("callback.audit.dir: " + auditDir + " is in use by another running receiver (it holds "
+                    + auditDir.resolve("audit.lock") + "); give each deployment its own audit directory", rootCause(e).getMessage());
+            String operationID = newOperationID();
+            assertEquals(200, first.post(DeployedWar.COMMAND_PATH, text(), operationID).statusCode());
+        }
+        // released on undeploy
+        try (DeployedWar again = DeployedWar.deploy(auditDir, Map.of())) {
+            assertEquals(200, again.post(DeployedWar.COMMAND_PATH, text(), newOperationID()).statusCode());
+        }
+    }
+
+    @Test
     void aSystemPropertyOverridesTheContextParameter() throws Exception {
         Path fromProperty = auditDir.resolve("from-property");
         System.setProperty("callback.audit.dir", fromProperty.toString());
