@@ -18,10 +18,12 @@ public final class AdminSourceFilter extends HttpFilter {
     private static final long serialVersionUID = 1L;
 
     private transient CallbackReceiver receiver;
+    private transient ThrottledWarning refusals;
 
     @Override
     public void init(FilterConfig config) {
         receiver = CallbackReceiver.of(config.getServletContext());
+        refusals = new ThrottledWarning(receiver.operations());
     }
 
     @Override
@@ -32,8 +34,8 @@ public final class AdminSourceFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        receiver.operations().warn("Refused {} {} from {}: not in {}", request.getMethod(), request.getRequestURI(),
-                remoteAddr, ReceiverConfig.ADMIN_SOURCES);
+        refusals.warn("Refused " + request.getMethod() + " " + request.getRequestURI() + " from " + remoteAddr
+                + ": not in " + ReceiverConfig.ADMIN_SOURCES);
         JsonReplies.send(response, 403, "{\"error\":\"source address " + remoteAddr + " is not in "
                 + ReceiverConfig.ADMIN_SOURCES + "\"}");
     }

@@ -23,10 +23,12 @@ public final class AuditFilter extends HttpFilter {
     private static final long serialVersionUID = 1L;
 
     private transient CallbackReceiver receiver;
+    private transient ThrottledWarning auditFailures;
 
     @Override
     public void init(FilterConfig config) {
         receiver = CallbackReceiver.of(config.getServletContext());
+        auditFailures = new ThrottledWarning(receiver.operations());
     }
 
     @Override
@@ -76,14 +78,20 @@ public final class AuditFilter extends HttpFilter {
         Refusal refusal = exchange.refusal();
         Long bodyBytes = null;
         String bodySha256 = null;
-        try {
-            byte[] body = exchange.body();
-            bodyBytes = (long) body.length;
-            bodySha256 = AuditLineFormat.sha256Hex(body);
-        } catch (RequestBody.TooLargeException e) {
-            bodyBytes = e.bytes();
-        } catch (IOException e) {
-            // the sender went away while sending: what was read is not known whole
+        if (refusal == Refusal.SOURCE_NOT_ALLOWED) {
+            // nothing of a source that is not allowed is read
+            long declared = request.getContentLengthLong();
+            bodyBytes = declared >= 0 ? declared : null;
+        } else {
+            try {
+                byte[] body = exchange.body();
+                bodyBytes = (long) body.length;
+                bodySha256 = AuditLineFormat.sha256Hex(body);
+            } catch (RequestBody.TooLargeException e) {
+                bodyBytes = e.bytes();
+            } catch (IOException e) {
+                // the sender went away while sending: what was read is not known whole
+            }
         }
         try {
             receiver.recorder().refused(new RejectedRequest(
@@ -112,7 +120,7 @@ public final class AuditFilter extends HttpFilter {
 
     /** Nothing is acknowledged that is not written: 503. */
     private int auditUnavailable(AuditWriteException e, HttpServletResponse response) {
-        receiver.operations().warn("Answered 503: {}", e.getMessage());
+        auditFailures.warn("Answered 503: " + e.getMessage());
         receiver.metrics().auditWriteFailed();
         send(response, Refusal.AUDIT_UNAVAILABLE.status(),
                 Reply.error(Refusal.AUDIT_UNAVAILABLE, "the audit record could not be written"));

@@ -22,6 +22,7 @@ final class CallbackExchange {
 
     private byte[] body;
     private long oversizedBytes = -1;
+    private IOException readFailure;
     private ParsedCallback callback;
     private boolean accepted;
     private Refusal refusal;
@@ -49,16 +50,22 @@ final class CallbackExchange {
         return request;
     }
 
-    /** The whole body, read once within {@code callback.maxBodyBytes}. */
+    /** The whole body, read once within {@code callback.maxBodyBytes}; a failure is final too. */
     byte[] body() throws IOException, RequestBody.TooLargeException {
         if (oversizedBytes >= 0) {
             throw new RequestBody.TooLargeException(oversizedBytes);
+        }
+        if (readFailure != null) {
+            throw readFailure;
         }
         if (body == null) {
             try {
                 body = RequestBody.read(request.getInputStream(), request.getContentLengthLong(), maxBodyBytes);
             } catch (RequestBody.TooLargeException e) {
                 oversizedBytes = e.bytes();
+                throw e;
+            } catch (IOException e) {
+                readFailure = e;
                 throw e;
             }
         }

@@ -19,7 +19,8 @@ import java.io.IOException;
  * application (a malformed or protected path) is answered in the same JSON shape, never
  * with the container's HTML page.
  */
-@WebServlet(name = CallbackServlet.NAME, urlPatterns = "/")
+// *.jsp and *.jspx too: the containers map them to their JSP servlet, past these filters
+@WebServlet(name = CallbackServlet.NAME, urlPatterns = {"/", "*.jsp", "*.jspx"})
 public final class CallbackServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;

@@ -2,7 +2,6 @@ package org.openimarchive.receiver.web;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Arrays;
 
 /**
  * Reads a request body whole, but never more than a limit: a declared Content-Length over
@@ -38,9 +37,8 @@ final class RequestBody {
             throw new TooLargeException(declaredLength);
         }
         if (declaredLength >= 0) {
-            byte[] body = new byte[(int) declaredLength];
-            int n = in.readNBytes(body, 0, body.length);
-            return n == body.length ? body : Arrays.copyOf(body, n);
+            // grows as bytes arrive: a sender that declares a large body and stalls holds no large buffer
+            return in.readNBytes((int) declaredLength);
         }
         // no length given: read in chunks, at most one byte past the limit
         byte[] body = in.readNBytes(limit + 1);

@@ -12,14 +12,21 @@ public final class SourceAllowlistFilter extends CheckFilter {
 
     private static final long serialVersionUID = 1L;
 
+    private transient ThrottledWarning refusals;
+
+    @Override
+    public void init(jakarta.servlet.FilterConfig config) {
+        super.init(config);
+        refusals = new ThrottledWarning(receiver().operations());
+    }
+
     @Override
     boolean check(CallbackExchange exchange) {
         String remoteAddr = exchange.request().getRemoteAddr();
         if (receiver().config().allowedSources().allows(remoteAddr)) {
             return true;
         }
-        receiver().operations().warn("Refused a callback from {}: not in {}", remoteAddr,
-                ReceiverConfig.ALLOWED_SOURCES);
+        refusals.warn("Refused a callback from " + remoteAddr + ": not in " + ReceiverConfig.ALLOWED_SOURCES);
         exchange.refuse(Refusal.SOURCE_NOT_ALLOWED,
                 "source address " + remoteAddr + " is not in " + ReceiverConfig.ALLOWED_SOURCES);
         return false;

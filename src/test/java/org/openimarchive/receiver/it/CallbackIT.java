@@ -163,6 +163,8 @@ class CallbackIT {
         DeployedWar.CONTEXT + "/?command=callbackBeforeSendSingleMsgCommand",
         DeployedWar.CONTEXT + "/",
         DeployedWar.CONTEXT + "/callbackAfterSendSingleMsgCommand/extra",
+        DeployedWar.CONTEXT + "/x.jsp",
+        DeployedWar.CONTEXT + "/callbackAfterSendSingleMsgCommand.jspx",
     })
     void refusesOtherCommandsAndPathsWith404(String pathAndQuery) throws Exception {
         String operationID = newOperationID();

@@ -52,7 +52,9 @@ class ConfiguredDeploymentIT {
             JsonObject record = war.auditRecord(operationID);
             assertEquals("rejected", record.getString("outcome"));
             assertEquals(403, record.getInt("status"));
+            // nothing of a source that is not allowed is read: the declared length, no hash
             assertEquals(text().length, record.getInt("bodyBytes"));
+            assertTrue(record.isNull("bodySha256"));
         }
     }
 
