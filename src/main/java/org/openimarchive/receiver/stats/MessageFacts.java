@@ -6,9 +6,9 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
 /**
- * What the statistics need of an accepted callback, read from its JSON object: the same
- * object the audit record keeps under {@code msg}, so that counting live and counting again
- * from the audit files at start-up are one and the same computation.
+ * What the statistics need of an accepted callback: read live from the callback's JSON
+ * object, and at start-up from the audit record's {@code msg}, which holds the same keys
+ * and values (see {@code AuditReplay}); a missing key counts as empty or zero in both.
  */
 record MessageFacts(String serverMsgID, String sendID, String recvID, int contentType,
                     int senderPlatformID, int msgFrom, int status, long timeMillis) {

@@ -62,9 +62,12 @@ public final class Statistics {
      * @param msg       the callback object, as the record's {@code msg}
      * @param duplicate what the record says
      */
-    public synchronized void countAccepted(Instant receivedAt, JsonObject msg, boolean duplicate) {
+    public void countAccepted(Instant receivedAt, JsonObject msg, boolean duplicate) {
+        countAccepted(receivedAt, MessageFacts.of(msg), duplicate);
+    }
+
+    synchronized void countAccepted(Instant receivedAt, MessageFacts facts, boolean duplicate) {
         noteTime(receivedAt);
-        MessageFacts facts = MessageFacts.of(msg);
         Tally day = dayOf(Instant.ofEpochMilli(facts.timeMillis()));
         if (duplicate) {
             total.duplicate();

@@ -1,6 +1,7 @@
 package org.openimarchive.receiver.stats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -105,6 +106,16 @@ class AuditReplayTest {
         assertEquals(1, result.records());
         assertEquals(1, result.unreadable().size());
         assertTrue(result.unreadable().get(0).startsWith("audit-2026-11-01-1.jsonl.gz: "), result.unreadable().get(0));
+    }
+
+    @Test
+    void readsRecordTimesExactly() {
+        for (String time : List.of("2026-11-26T15:19:25.130Z", "1970-01-01T00:00:00.000Z", "2024-02-29T23:59:59.999Z",
+                "2026-11-26T15:19:25Z", "2026-11-26T15:19:25.123456Z")) {
+            assertEquals(Instant.parse(time), AuditReplay.parseTime(time), time);
+        }
+        assertThrows(java.time.format.DateTimeParseException.class, () -> AuditReplay.parseTime("2026-11-26T15:1x:25.130Z"));
+        assertThrows(java.time.DateTimeException.class, () -> AuditReplay.parseTime("2026-02-30T15:19:25.130Z"));
     }
 
     private static void gzip(Path file, String text) throws IOException {
