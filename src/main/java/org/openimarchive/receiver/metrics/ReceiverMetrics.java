@@ -11,7 +11,9 @@ import java.util.function.BooleanSupplier;
 /**
  * The receiver's Prometheus metrics, in a registry of the deployment's own (so that a
  * redeploy starts clean): requests by outcome and status, messages by content type,
- * duplicates, handling time, audit write failures and audit health.
+ * duplicates, handling time, audit write failures and audit health. Without exemplars and
+ * native histograms: their sampling runs on a client-wide scheduler thread that would
+ * outlive an undeployed WAR.
  */
 public final class ReceiverMetrics {
 
@@ -30,24 +32,29 @@ public final class ReceiverMetrics {
     public ReceiverMetrics(BooleanSupplier auditHealthy) {
         requests = Counter.builder()
                 .name("openim_callback_requests")
+                .withoutExemplars()
                 .help("Callback requests answered, by outcome (accepted, rejected) and HTTP status")
                 .labelNames("outcome", "status")
                 .register(registry);
         messages = Counter.builder()
                 .name("openim_callback_messages")
+                .withoutExemplars()
                 .help("Messages accepted and recorded, duplicates excluded, by OpenIM contentType")
                 .labelNames("content_type")
                 .register(registry);
         duplicates = Counter.builder()
                 .name("openim_callback_duplicates")
+                .withoutExemplars()
                 .help("Callbacks accepted whose serverMsgID was already recorded")
                 .register(registry);
         auditWriteFailures = Counter.builder()
                 .name("openim_callback_audit_write_failures")
+                .withoutExemplars()
                 .help("Audit records that could not be written (each answered 503)")
                 .register(registry);
         handling = Histogram.builder()
                 .name("openim_callback_handling_seconds")
+                .withoutExemplars()
                 .help("Time from the start of handling to the reply, audit write included")
                 .classicOnly()
                 .classicUpperBounds(0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2.5)

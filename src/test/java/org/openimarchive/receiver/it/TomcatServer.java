@@ -1,0 +1,223 @@
+package org.openimarchive.receiver.it;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+/**
+ * A real Tomcat, unpacked by the build from Maven Central (target/containers), run in a
+ * process of its own from a fresh CATALINA_BASE, listening on a free loopback port. Stopped
+ * with SIGTERM (Tomcat's own shutdown hook stops it cleanly) when closed, and by a JVM
+ * shutdown hook should a test leave it running.
+ */
+final class TomcatServer implements AutoCloseable {
+
+    static final String APP = "callbackExample";
+
+    private final Path base;
+    private final Process process;
+    private final int port;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TomcatServer(Path base, Process process, int port) {
+        this.base = base;
+        this.process = process;
+        this.port = port;
+    }
+
+    /** The Tomcat of {@code tomcat10.home} or {@code tomcat11.home}, as failsafe sets them. */
+    static Path home(String property) {
+        Path home = Path.of(System.getProperty(property, "missing: run mvn verify"));
+        if (!Files.isRegularFile(home.resolve("bin/bootstrap.jar"))) {
+            throw new IllegalStateException("no Tomcat at " + home + ": run the integration tests with mvn verify");
+        }
+        return home;
+    }
+
+    /** Prepares a CATALINA_BASE in {@code base}: Tomcat's own conf, a server.xml of ours. */
+    static void prepareBase(Path home, Path base, int port) throws IOException {
+        for (String dir : new String[] {"conf", "logs", "webapps", "work", "temp", "conf/Catalina/localhost"}) {
+            Files.createDirectories(base.resolve(dir));
+        }
+        for (String file : new String[] {"web.xml", "context.xml", "catalina.properties", "logging.properties",
+            "tomcat-users.xml", "jaspic-providers.xml"}) {
+            Files.copy(home.resolve("conf").resolve(file), base.resolve("conf").resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.writeString(base.resolve("conf/server.xml"), """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <Server port="-1" shutdown="SHUTDOWN">
+                  <Listener className="org.apache.catalina.startup.VersionLoggerListener"/>
+                  <Listener className="org.apache.catalina.core.JreMemoryLeakPreventionListener"/>
+                  <Listener className="org.apache.catalina.core.ThreadLocalLeakPreventionListener"/>
+                  <Service name="Catalina">
+                    <Connector port="%d" address="127.0.0.1" protocol="HTTP/1.1" connectionTimeout="20000"/>
+                    <Engine name="Catalina" defaultHost="localhost" backgroundProcessorDelay="1">
+                      <Host name="localhost" appBase="webapps" unpackWARs="true" autoDeploy="true"/>
+                    </Engine>
+                  </Service>
+                </Server>
+                """.formatted(port));
+    }
+
+    /**
+     * Starts Tomcat on {@code base} (see {@link #prepareBase}), with extra JVM system
+     * properties, and waits until it listens. Fails if another program holds the port.
+     */
+    static TomcatServer start(Path home, Path base, Map<String, String> systemProperties) throws Exception {
+        int port = freePort();
+        prepareBase(home, base, port);
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                // what catalina.sh adds on Java 9 and later, for Tomcat's leak prevention
+                "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                "--add-opens=java.base/java.io=ALL-UNNAMED",
+                "--add-opens=java.base/java.util=ALL-UNNAMED",
+                "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+                "--add-opens=java.rmi/sun.rmi.transport=ALL-UNNAMED",
+                "-Djava.util.logging.config.file=" + base.resolve("conf/logging.properties"),
+                "-Djava.util.logging.manager=org.apache.juli.ClassLoaderLogManager",
+                "-Dcatalina.home=" + home,
+                "-Dcatalina.base=" + base,
+                "-Djava.io.tmpdir=" + base.resolve("temp"),
+                // a port another program holds ends the process rather than leaving a deaf Tomcat
+                "-Dorg.apache.catalina.startup.EXIT_ON_INIT_FAILURE=true"));
+        systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.addAll(List.of("-classpath", home.resolve("bin/bootstrap.jar") + ":" + home.resolve("bin/tomcat-juli.jar"),
+                "org.apache.catalina.startup.Bootstrap", "start"));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(base.resolve("logs/catalina.out").toFile()).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+        TomcatServer tomcat = new TomcatServer(base, process, port);
+        tomcat.await("Tomcat to start on port " + port, Duration.ofSeconds(60),
+                () -> tomcat.log().contains("Server startup in"));
+        if (!tomcat.log().contains("[\"http-nio-127.0.0.1-" + port + "\"]")) {
+            tomcat.close();
+            throw new IllegalStateException("Tomcat did not start its connector on " + port + ":\n" + tomcat.log());
+        }
+        return tomcat;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    Path base() {
+        return base;
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /**
+     * Copies the WAR into webapps as {@value #APP}.war and waits until Tomcat has deployed it
+     * (through a context file in conf/Catalina/localhost, if there is one), or failed to.
+     */
+    void deploy() throws Exception {
+        int deployments = deploymentsFinished();
+        Files.copy(DeployedWar.warFile(), base.resolve("webapps/" + APP + ".war.tmp"), StandardCopyOption.REPLACE_EXISTING);
+        Files.move(base.resolve("webapps/" + APP + ".war.tmp"), base.resolve("webapps/" + APP + ".war"),
+                StandardCopyOption.ATOMIC_MOVE);
+        await("the WAR to be deployed", Duration.ofSeconds(60), () -> deploymentsFinished() > deployments);
+    }
+
+    /** How many times Tomcat has logged "Deployment of ... has finished". */
+    private int deploymentsFinished() {
+        return (int) log().lines().filter(l -> l.contains("Deployment of ") && l.contains(" has finished in ")).count();
+    }
+
+    /** Removes the WAR and waits until Tomcat has undeployed it. */
+    void undeploy() throws Exception {
+        Files.delete(base.resolve("webapps/" + APP + ".war"));
+        await("the WAR to be undeployed", Duration.ofSeconds(60),
+                () -> !Files.exists(base.resolve("webapps/" + APP)) && status("/" + APP + "/health") == 404);
+    }
+
+    int status(String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** Everything Tomcat printed: catalina.out. */
+    String log() {
+        return read(base.resolve("logs/catalina.out"));
+    }
+
+    /** catalina.out and every log file Tomcat wrote (the localhost log holds listener failures). */
+    String allLogs() {
+        StringBuilder all = new StringBuilder();
+        try (Stream<Path> files = Files.list(base.resolve("logs"))) {
+            files.filter(Files::isRegularFile).sorted().forEach(f -> all.append(read(f)));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return all.toString();
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return new String(readBytes(file), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private static byte[] readBytes(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Tomcat exited while waiting for " + what + ":\n" + allLogs());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out waiting for " + what + ":\n" + allLogs());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}
