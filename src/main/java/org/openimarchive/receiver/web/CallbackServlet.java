@@ -9,8 +9,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * The callback endpoint. It is mapped to every path of the application that no other
- * servlet claims, so that the filter chain of web.xml (allowlist, route, content type,
+ * The callback endpoint. It is mapped to every path of the application but the operator
+ * endpoints ({@code /stats}, {@code /metrics}, {@code /health}), so that the filter chain of web.xml (allowlist, route, content type,
  * body size, JSON-B binding, audit) sees every request. A request that reaches it has
  * passed every check: it accepts the bound callback, and {@link AuditFilter} records and
  * acknowledges it.
@@ -19,8 +19,9 @@ import java.io.IOException;
  * application (a malformed or protected path) is answered in the same JSON shape, never
  * with the container's HTML page.
  */
-// *.jsp and *.jspx too: the containers map them to their JSP servlet, past these filters
-@WebServlet(name = CallbackServlet.NAME, urlPatterns = {"/", "*.jsp", "*.jspx"})
+// "/*", not "/": a path prefix beats the containers' *.jsp mapping and Undertow's
+// welcome-file redirect of the bare context path, so every path reaches the filter chain
+@WebServlet(name = CallbackServlet.NAME, urlPatterns = "/*")
 public final class CallbackServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;

@@ -134,6 +134,25 @@ class ConfiguredDeploymentIT {
     }
 
     @Test
+    void withoutAnAuditDirectoryItWritesBesideJettysLogs() throws Exception {
+        // a Jetty 12 distribution sets jetty.base; the receiver's default follows it
+        System.setProperty("jetty.base", auditDir.toString());
+        org.eclipse.jetty.server.Server server = DeployedWar.start(Map.of());
+        try {
+            int port = ((org.eclipse.jetty.server.ServerConnector) server.getConnectors()[0]).getLocalPort();
+            HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + port + DeployedWar.COMMAND_PATH))
+                    .header("Content-Type", "application/json").header("operationID", "default-dir")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(text())).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode());
+            assertTrue(Files.readString(auditDir.resolve("logs/openim-audit/audit.jsonl")).contains("\"operationID\":\"default-dir\""));
+        } finally {
+            server.stop();
+            System.clearProperty("jetty.base");
+        }
+    }
+
+    @Test
     void aSecondReceiverOnTheSameAuditDirectoryFailsToStart() throws Exception {
         try (DeployedWar first = DeployedWar.deploy(auditDir, Map.of())) {
             Exception e = assertThrows(Exception.class,
