@@ -201,16 +201,7 @@ final class TomcatServer implements AutoCloseable {
     }
 
     void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Tomcat exited while waiting for " + what + ":\n" + allLogs());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out waiting for " + what + ":\n" + allLogs());
-            }
-            Thread.sleep(100);
-        }
+        ContainerProcess.await(process, what, timeout, condition, this::allLogs);
     }
 
     @Override

@@ -137,16 +137,7 @@ final class WildFlyServer implements AutoCloseable {
     }
 
     private void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("WildFly exited while waiting for " + what + ":\n" + log());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out waiting for " + what + ":\n" + log());
-            }
-            Thread.sleep(200);
-        }
+        ContainerProcess.await(process, what, timeout, condition, this::log);
     }
 
     @Override
