@@ -153,6 +153,14 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the next record on a new line: the file ends in part of one (a write cut short
+     * by a crash of an earlier run).
+     */
+    public synchronized void startOnNewLine() {
+        lastWriteFailed = true;
+    }
+
     /** A logger of this context for the receiver's own messages. */
     public Logger operations() {
         return operations;

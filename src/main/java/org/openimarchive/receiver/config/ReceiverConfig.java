@@ -39,6 +39,7 @@ public final class ReceiverConfig {
     public static final String ADMIN_SOURCES = "callback.adminSources";
     public static final String STATS_DAYS = "callback.stats.days";
     public static final String STATS_TIME_ZONE = "callback.stats.timeZone";
+    public static final String AUDIT_HMAC_KEY_FILE = "callback.audit.hmacKeyFile";
 
     public static final String DEFAULT_AUDIT_MAX_FILE_SIZE = "100 MB";
     public static final int DEFAULT_AUDIT_RETENTION_DAYS = 90;
@@ -55,9 +56,10 @@ public final class ReceiverConfig {
     static final long MAX_BODY = 64L << 20;
     static final int MAX_RETENTION_DAYS = 36_500;
     static final int MAX_STATS_DAYS = 366;
+    static final int MIN_HMAC_KEY_BYTES = 16;
 
     private static final Set<String> NAMES = Set.of(AUDIT_DIR, AUDIT_MAX_FILE_SIZE, AUDIT_RETENTION_DAYS,
-            AUDIT_CONTENT, MAX_BODY_BYTES, ALLOWED_SOURCES, LOG4J_CONFIG, ADMIN_SOURCES, STATS_DAYS, STATS_TIME_ZONE);
+            AUDIT_CONTENT, MAX_BODY_BYTES, ALLOWED_SOURCES, LOG4J_CONFIG, ADMIN_SOURCES, STATS_DAYS, STATS_TIME_ZONE, AUDIT_HMAC_KEY_FILE);
     private static final Pattern SIZE = Pattern.compile("(\\d{1,13})\\s*(|B|KB|MB|GB)", Pattern.CASE_INSENSITIVE);
 
     private final Path auditDir;
@@ -70,6 +72,7 @@ public final class ReceiverConfig {
     private final SourceAllowlist adminSources;
     private final int statsDays;
     private final ZoneId statsTimeZone;
+    private final byte[] hmacKey;
     private final Map<String, String> effective;
     private final List<String> warnings;
 
@@ -85,6 +88,7 @@ public final class ReceiverConfig {
         this.adminSources = r.allowlist(ADMIN_SOURCES, DEFAULT_ADMIN_SOURCES);
         this.statsDays = r.wholeNumber(STATS_DAYS, DEFAULT_STATS_DAYS, 1, MAX_STATS_DAYS, "days");
         this.statsTimeZone = r.timeZone(STATS_TIME_ZONE, DEFAULT_STATS_TIME_ZONE);
+        this.hmacKey = r.hmacKey();
         r.rejectUnknownNames();
         r.throwIfInvalid();
         this.effective = Map.copyOf(r.effective);
@@ -156,6 +160,14 @@ public final class ReceiverConfig {
     /** The time zone that draws the line between days in {@code /stats}. */
     public ZoneId statsTimeZone() {
         return statsTimeZone;
+    }
+
+    /**
+     * The key that turns the audit chain's hashes into HMACs, read from
+     * {@value #AUDIT_HMAC_KEY_FILE}, or null for plain SHA-256. Never logged.
+     */
+    public byte[] hmacKey() {
+        return hmacKey == null ? null : hmacKey.clone();
     }
 
     /** One line for the log: every parameter, its value and where the value came from. */
@@ -277,6 +289,34 @@ public final class ReceiverConfig {
             }
             problem(name, "'" + value + "' is not a whole number of " + unit + " from " + min + " to " + max);
             return defaultValue;
+        }
+
+        /** The key file's bytes, less a final line break; only its path is ever shown. */
+        byte[] hmacKey() {
+            String value = raw(AUDIT_HMAC_KEY_FILE);
+            if (value == null) {
+                setDefault(AUDIT_HMAC_KEY_FILE, "none (plain SHA-256)");
+                return null;
+            }
+            String fault = "'" + value + "' is not the absolute path of a readable file of at least "
+                    + MIN_HMAC_KEY_BYTES + " bytes";
+            try {
+                Path file = Path.of(value);
+                if (file.isAbsolute() && Files.isRegularFile(file) && Files.isReadable(file)) {
+                    byte[] key = Files.readAllBytes(file);
+                    int length = key.length;
+                    while (length > 0 && (key[length - 1] == '\n' || key[length - 1] == '\r')) {
+                        length--;
+                    }
+                    if (length >= MIN_HMAC_KEY_BYTES) {
+                        return java.util.Arrays.copyOf(key, length);
+                    }
+                }
+            } catch (InvalidPathException | IOException e) {
+                // reported below
+            }
+            problem(AUDIT_HMAC_KEY_FILE, fault);
+            return null;
         }
 
         ZoneId timeZone(String name, String defaultValue) {

@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.apache.logging.log4j.Logger;
+import org.openimarchive.receiver.audit.AuditChain;
 import org.openimarchive.receiver.audit.AuditDirectoryLock;
 import org.openimarchive.receiver.audit.AuditHealth;
 import org.openimarchive.receiver.audit.AuditLineFormat;
@@ -96,8 +97,15 @@ public final class ReceiverLifecycle implements ServletContextListener {
         for (String unreadable : replayed.unreadable()) {
             operations.warn("Could not read an audit file to its end, statistics miss its rest: {}", unreadable);
         }
+        if (replayed.tornTail()) {
+            auditLog.startOnNewLine();
+        }
+        AuditChain.Link last = replayed.lastLink();
+        AuditChain chain = last == null
+                ? new AuditChain(config.hmacKey(), 0, AuditChain.GENESIS)
+                : new AuditChain(config.hmacKey(), last.seq(), last.hash());
         return new CallbackReceiver(config, new CallbackParser(), auditLog, lock,
-                new Recorder(auditLog, new AuditLineFormat(config.auditContent()), statistics),
+                new Recorder(auditLog, new AuditLineFormat(config.auditContent()), statistics, chain, replayed.tornTail()),
                 statistics, metrics, health, clock);
     }
 

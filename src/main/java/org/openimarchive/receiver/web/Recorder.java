@@ -2,6 +2,7 @@ package org.openimarchive.receiver.web;
 
 import jakarta.json.JsonObject;
 import java.time.Instant;
+import org.openimarchive.receiver.audit.AuditChain;
 import org.openimarchive.receiver.audit.AuditLineFormat;
 import org.openimarchive.receiver.audit.AuditLog;
 import org.openimarchive.receiver.audit.AuditWriteException;
@@ -9,20 +10,30 @@ import org.openimarchive.receiver.audit.RejectedRequest;
 import org.openimarchive.receiver.stats.Statistics;
 
 /**
- * Writes audit records and counts them, so that the statistics hold exactly what the audit
- * files hold. For an accepted callback, the duplicate check, the write and the count are
- * one step: two copies of a message arriving together cannot both be counted as new.
+ * Writes audit records, one at a time, as links of the hash chain, and counts them, so that
+ * the statistics hold exactly what the audit files hold. The duplicate check, the sealing,
+ * the write and the count of a record are one step: records are written in chain order,
+ * and two copies of a message arriving together cannot both be counted as new. A record
+ * that could not be written is no link; the next one, marked {@code "resumed":true},
+ * follows the last record that was written.
  */
 final class Recorder {
 
     private final AuditLog auditLog;
     private final AuditLineFormat format;
     private final Statistics statistics;
+    private final AuditChain chain;
+    private boolean resumed;
 
-    Recorder(AuditLog auditLog, AuditLineFormat format, Statistics statistics) {
+    /**
+     * @param tornTail whether the audit file ends in part of a line: the first record then says it resumes
+     */
+    Recorder(AuditLog auditLog, AuditLineFormat format, Statistics statistics, AuditChain chain, boolean tornTail) {
         this.auditLog = auditLog;
         this.format = format;
         this.statistics = statistics;
+        this.chain = chain;
+        this.resumed = tornTail;
     }
 
     /**
@@ -33,14 +44,26 @@ final class Recorder {
     synchronized boolean accepted(Instant time, String remoteAddr, String operationID, JsonObject msg,
                                   String serverMsgID) throws AuditWriteException {
         boolean duplicate = statistics.isDuplicate(serverMsgID);
-        auditLog.write(format.accepted(time, remoteAddr, operationID, msg, duplicate));
+        write(format.accepted(time, remoteAddr, operationID, msg, duplicate));
         statistics.countAccepted(time, msg, duplicate);
         return duplicate;
     }
 
     /** Records a refused request. */
-    void refused(RejectedRequest request) throws AuditWriteException {
-        auditLog.write(format.rejected(request));
+    synchronized void refused(RejectedRequest request) throws AuditWriteException {
+        write(format.rejected(request));
         statistics.countRefused(request.time(), request.status());
+    }
+
+    private void write(String record) throws AuditWriteException {
+        AuditChain.Sealed sealed = chain.seal(resumed ? record.substring(0, record.length() - 1) + ",\"resumed\":true}" : record);
+        try {
+            auditLog.write(sealed.line());
+        } catch (AuditWriteException e) {
+            resumed = true;
+            throw e;
+        }
+        chain.advance(sealed);
+        resumed = false;
     }
 }

@@ -92,7 +92,7 @@ class AuditReplayTest {
         }
         assertEquals(List.of("audit-2026-10-31-3.jsonl.gz", "audit-2026-11-02-9.jsonl.gz", "audit-2026-11-02-10.jsonl.gz",
                         "audit-2026-11-02-11.jsonl", "audit.jsonl"),
-                AuditReplay.auditFiles(dir).stream().map(p -> p.getFileName().toString()).toList());
+                org.openimarchive.receiver.audit.AuditFiles.inOrder(dir).stream().map(p -> p.getFileName().toString()).toList());
     }
 
     @Test

@@ -1,0 +1,115 @@
+package org.openimarchive.receiver.audit;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The hash chain that makes the audit files tamper-evident. Each record carries a sequence
+ * number and a hash over its own text and the previous record's hash:
+ *
+ * <pre>
+ *   body = record without its closing brace + ,"seq":N
+ *   hash = hex(SHA-256(previousHash + body))     or HMAC-SHA256 with the operator's key
+ *   line = body + ,"hash":"&lt;hash&gt;"}
+ * </pre>
+ *
+ * so that editing, deleting, inserting or reordering any line breaks the chain at that
+ * point. The first record of an archive follows {@link #GENESIS}. Not thread-safe: the
+ * caller seals and writes records one at a time, in order.
+ */
+public final class AuditChain {
+
+    /** The "previous hash" of the very first record. */
+    public static final String GENESIS = "0".repeat(64);
+
+    static final String HASH_KEY = ",\"hash\":\"";
+    /** {@code ,"hash":"} + 64 hex digits + {@code "}}. */
+    static final int SUFFIX_LENGTH = HASH_KEY.length() + 64 + 2;
+
+    private final byte[] key;
+    private long lastSeq;
+    private String lastHash;
+
+    /**
+     * @param key      the HMAC key, or null for plain SHA-256
+     * @param lastSeq  the sequence number of the last record written, 0 for none
+     * @param lastHash that record's hash, or {@link #GENESIS}
+     */
+    public AuditChain(byte[] key, long lastSeq, String lastHash) {
+        this.key = key == null ? null : key.clone();
+        this.lastSeq = lastSeq;
+        this.lastHash = lastHash;
+    }
+
+    /** The line for {@code record} (a JSON object), sealed as the next link; nothing changes yet. */
+    public Sealed seal(String record) {
+        long seq = lastSeq + 1;
+        String body = record.substring(0, record.length() - 1) + ",\"seq\":" + seq;
+        String hash = hash(key, lastHash, body);
+        return new Sealed(body + HASH_KEY + hash + "\"}", seq, hash);
+    }
+
+    /** Makes a sealed line the last link, once it is written. */
+    public void advance(Sealed sealed) {
+        lastSeq = sealed.seq();
+        lastHash = sealed.hash();
+    }
+
+    public long lastSeq() {
+        return lastSeq;
+    }
+
+    /** A record sealed as a link of the chain. */
+    public record Sealed(String line, long seq, String hash) {
+    }
+
+    /** The hash of {@code body} after {@code previousHash}. */
+    public static String hash(byte[] key, String previousHash, String body) {
+        byte[] input = (previousHash + body).getBytes(StandardCharsets.UTF_8);
+        try {
+            if (key == null) {
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(input));
+            }
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(input));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every Java platform has SHA-256 and HmacSHA256", e);
+        }
+    }
+
+    /**
+     * Splits a sealed line into its body (what the hash covers), sequence number and hash,
+     * or returns null when the line is not sealed.
+     */
+    public static Link parse(String line) {
+        if (line.length() < SUFFIX_LENGTH || !line.endsWith("\"}")
+                || !line.startsWith(HASH_KEY, line.length() - SUFFIX_LENGTH)) {
+            return null;
+        }
+        String hash = line.substring(line.length() - 66, line.length() - 2);
+        for (int i = 0; i < hash.length(); i++) {
+            if (Character.digit(hash.charAt(i), 16) < 0 || Character.isUpperCase(hash.charAt(i))) {
+                return null;
+            }
+        }
+        String body = line.substring(0, line.length() - SUFFIX_LENGTH);
+        int seqAt = body.lastIndexOf(",\"seq\":");
+        if (seqAt < 0) {
+            return null;
+        }
+        try {
+            return new Link(body, Long.parseLong(body.substring(seqAt + 7)), hash);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** A sealed line taken apart. */
+    public record Link(String body, long seq, String hash) {
+    }
+}
