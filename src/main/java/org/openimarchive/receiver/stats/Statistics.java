@@ -33,6 +33,8 @@ public final class Statistics {
     private final Tally total = new Tally();
     private final TreeMap<LocalDate, Tally> byDay = new TreeMap<>();
     private final Instant createdAt;
+    private final LocalDate periodFrom;
+    private final LocalDate periodTo;
     private Instant since;
 
     /**
@@ -44,11 +46,27 @@ public final class Statistics {
     }
 
     Statistics(ZoneId zone, int days, Clock clock, int duplicateWindow) {
+        this(zone, days, clock, duplicateWindow, null, null);
+    }
+
+    private Statistics(ZoneId zone, int days, Clock clock, int duplicateWindow, LocalDate periodFrom, LocalDate periodTo) {
         this.zone = zone;
         this.days = days;
         this.clock = clock;
         this.recent = new RecentIds(duplicateWindow);
         this.createdAt = clock.instant();
+        this.periodFrom = periodFrom;
+        this.periodTo = periodTo;
+    }
+
+    /**
+     * Statistics of the days {@code from} to {@code to} only, as {@code /stats} shows them on
+     * the last of those days: records of other days are not counted at all.
+     */
+    public static Statistics forPeriod(ZoneId zone, LocalDate from, LocalDate to) {
+        Clock lastMoment = Clock.fixed(to.plusDays(1).atStartOfDay(zone).toInstant().minusMillis(1), zone);
+        int days = (int) java.time.temporal.ChronoUnit.DAYS.between(from, to) + 1;
+        return new Statistics(zone, days, lastMoment, DUPLICATE_WINDOW, from, to);
     }
 
     /** True when a message with this {@code serverMsgID} was counted among the recent ones. */
@@ -67,8 +85,12 @@ public final class Statistics {
     }
 
     synchronized void countAccepted(Instant receivedAt, MessageFacts facts, boolean duplicate) {
+        Instant messageTime = Instant.ofEpochMilli(facts.timeMillis());
+        if (!inPeriod(messageTime)) {
+            return;
+        }
         noteTime(receivedAt);
-        Tally day = dayOf(Instant.ofEpochMilli(facts.timeMillis()));
+        Tally day = dayOf(messageTime);
         if (duplicate) {
             total.duplicate();
             if (day != null) {
@@ -88,6 +110,9 @@ public final class Statistics {
 
     /** Counts a refused request whose record was written. */
     public synchronized void countRefused(Instant receivedAt, int status) {
+        if (!inPeriod(receivedAt)) {
+            return;
+        }
         noteTime(receivedAt);
         total.refused(status);
         Tally day = dayOf(receivedAt);
@@ -122,6 +147,14 @@ public final class Statistics {
             first = false;
         }
         return out.append("}}").toString();
+    }
+
+    private boolean inPeriod(Instant time) {
+        if (periodFrom == null) {
+            return true;
+        }
+        LocalDate day = time.atZone(zone).toLocalDate();
+        return !day.isBefore(periodFrom) && !day.isAfter(periodTo);
     }
 
     private void noteTime(Instant time) {

@@ -18,6 +18,7 @@ import org.openimarchive.receiver.audit.AuditDirectoryLock;
 import org.openimarchive.receiver.audit.AuditHealth;
 import org.openimarchive.receiver.audit.AuditLineFormat;
 import org.openimarchive.receiver.audit.AuditLog;
+import org.openimarchive.receiver.audit.AuditTrail;
 import org.openimarchive.receiver.callback.CallbackParser;
 import org.openimarchive.receiver.config.ReceiverConfig;
 import org.openimarchive.receiver.metrics.ReceiverMetrics;
@@ -97,15 +98,13 @@ public final class ReceiverLifecycle implements ServletContextListener {
         for (String unreadable : replayed.unreadable()) {
             operations.warn("Could not read an audit file to its end, statistics miss its rest: {}", unreadable);
         }
-        if (replayed.tornTail()) {
-            auditLog.startOnNewLine();
-        }
         AuditChain.Link last = replayed.lastLink();
         AuditChain chain = last == null
                 ? new AuditChain(config.hmacKey(), 0, AuditChain.GENESIS)
                 : new AuditChain(config.hmacKey(), last.seq(), last.hash());
         return new CallbackReceiver(config, new CallbackParser(), auditLog, lock,
-                new Recorder(auditLog, new AuditLineFormat(config.auditContent()), statistics, chain, replayed.tornTail()),
+                new Recorder(new AuditTrail(auditLog, chain, replayed.tornTail()), new AuditLineFormat(config.auditContent()),
+                        statistics),
                 statistics, metrics, health, clock);
     }
 

@@ -108,7 +108,7 @@ class ReceiverConfigTest {
                 "callback.stats.timeZone: 'Mars/Olympus' is not a time zone (such as UTC, Asia/Shanghai or +08:00)",
                 "callback.allowedSource: unknown parameter; did you mean callback.allowedSources?",
                 "callback.colour: unknown parameter (known: callback.adminSources, callback.allowedSources, "
-                        + "callback.audit.content, callback.audit.dir, callback.audit.maxFileSize, "
+                        + "callback.audit.content, callback.audit.dir, callback.audit.hmacKeyFile, callback.audit.maxFileSize, "
                         + "callback.audit.retentionDays, callback.log4jConfig, callback.maxBodyBytes, "
                         + "callback.stats.days, callback.stats.timeZone)"), e.problems());
         assertTrue(e.getMessage().startsWith("OpenIM callback receiver not started, invalid configuration: "
@@ -122,6 +122,19 @@ class ReceiverConfigTest {
         system.put("unrelated", "x");
         assertEquals(List.of("system property callback.audit.contents is not a parameter of this receiver and is ignored;"
                 + " did you mean callback.audit.content?"), load().warnings());
+    }
+
+    @Test
+    void readsTheHmacKeyFromAFileAndNeverShowsIt() throws Exception {
+        params.put(ReceiverConfig.AUDIT_DIR, dir.toString());
+        Path key = Files.writeString(dir.resolve("key"), "0123456789abcdef-secret\n");
+        params.put(ReceiverConfig.AUDIT_HMAC_KEY_FILE, key.toString());
+        ReceiverConfig config = load();
+        assertEquals("0123456789abcdef-secret", new String(config.hmacKey(), java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(!config.describe().contains("secret"), config.describe());
+        Files.writeString(key, "short");
+        assertEquals(List.of("callback.audit.hmacKeyFile: '" + key + "' is not the absolute path of a readable file of at least 16 bytes"),
+                problems());
     }
 
     @Test

@@ -120,6 +120,19 @@ class ConfiguredDeploymentIT {
     }
 
     @Test
+    void anHmacKeyFileSealsTheChainWithTheOperatorsKey() throws Exception {
+        Path key = Files.writeString(auditDir.resolve("../hmac.key").normalize(), "0123456789abcdef0123456789abcdef\n");
+        try (DeployedWar war = DeployedWar.deploy(auditDir, Map.of("callback.audit.hmacKeyFile", key.toString()))) {
+            assertEquals(200, war.post(DeployedWar.COMMAND_PATH, text(), newOperationID()).statusCode());
+        }
+        byte[] keyBytes = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+        assertEquals(null, new org.openimarchive.receiver.audit.AuditVerifier(keyBytes).verify(auditDir, n -> { }).breakAt());
+        assertTrue(new org.openimarchive.receiver.audit.AuditVerifier(null).verify(auditDir, n -> { }).breakAt()
+                .contains("does not match"));
+        Files.delete(key);
+    }
+
+    @Test
     void aBadConfigurationFailsTheDeploymentNamingEveryFault() {
         Exception e = assertThrows(Exception.class, () -> DeployedWar.start(Map.of(
                 "callback.audit.dir", auditDir.toString(),

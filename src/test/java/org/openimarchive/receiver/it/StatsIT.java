@@ -95,6 +95,13 @@ class StatsIT {
             assertEquals(json("{}"), twoDaysAgo.getJsonObject("refused"), "refusals fall on the day they were received");
 
             assertMetrics(war);
+
+            // the audit tool's summary, computed from the files with the same code, equals /stats
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            assertEquals(0, org.openimarchive.receiver.tool.AuditTool.run(new String[] {"summary", auditDir.toString()},
+                    new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(new java.io.ByteArrayOutputStream())));
+            JsonObject summary = Json.createObjectBuilder(json(out.toString(StandardCharsets.UTF_8))).remove("generatedAt").build();
+            assertEquals(stats(war), summary);
         }
         try (DeployedWar restarted = DeployedWar.deploy(auditDir, Map.of())) {
             JsonObject after = stats(restarted);

@@ -1,0 +1,143 @@
+package org.openimarchive.receiver.audit;
+
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+
+/**
+ * Checks an audit directory against its hash chain, file by file and line by line, and names
+ * the first point where it breaks: a record altered, removed, inserted or moved, a rolled
+ * file missing, a last line cut short. Reads one line at a time, so any size fits in memory.
+ *
+ * <p>A line that is not a whole record is the remains of a write a full disk or a crash cut
+ * short; the receiver then answered 503 and marked the next record {@code "resumed":true}.
+ * Such a line followed by a resumed record is reported as a note, anything else as a break.
+ */
+public final class AuditVerifier {
+
+    private static final String RESUMED = ",\"resumed\":true,\"seq\":";
+
+    /**
+     * The outcome.
+     *
+     * @param breakAt where and why the chain breaks first, or null when intact
+     * @param notes   what is not a break but worth knowing (the start of the chain, torn writes)
+     */
+    public record Report(int files, long records, String breakAt, List<String> notes) {
+        public boolean intact() {
+            return breakAt == null;
+        }
+    }
+
+    private final JsonParserFactory parsers = new org.eclipse.parsson.JsonProviderImpl().createParserFactory(Map.of());
+    private final byte[] key;
+
+    /** @param key the HMAC key the receiver was given, or null for plain SHA-256 */
+    public AuditVerifier(byte[] key) {
+        this.key = key == null ? null : key.clone();
+    }
+
+    /**
+     * @param progress told the number of lines read, every million lines
+     */
+    public Report verify(Path dir, LongConsumer progress) throws IOException {
+        List<Path> files = AuditFiles.inOrder(dir);
+        List<String> notes = new ArrayList<>();
+        String previousHash = null;
+        long previousSeq = 0;
+        long records = 0;
+        long lines = 0;
+        String torn = null;
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(AuditFiles.open(file), StandardCharsets.UTF_8), 1 << 16)) {
+                String line;
+                long number = 0;
+                while ((line = in.readLine()) != null) {
+                    number++;
+                    if (++lines % 1_000_000 == 0) {
+                        progress.accept(lines);
+                    }
+                    if (line.isEmpty()) {
+                        continue; // the line break that starts a record after a write cut short
+                    }
+                    String at = name + ":" + number;
+                    boolean object = isObject(line);
+                    AuditChain.Link link = object ? AuditChain.parse(line) : null;
+                    if (link == null) {
+                        if (object) {
+                            return new Report(files.size(), records, at + ": a record without seq and hash", notes);
+                        }
+                        if (torn != null) {
+                            return new Report(files.size(), records, torn + ": part of a line, not followed by a resumed record", notes);
+                        }
+                        torn = at;
+                        continue;
+                    }
+                    if (previousHash == null) {
+                        if (link.seq() == 1) {
+                            previousHash = AuditChain.GENESIS;
+                        } else {
+                            notes.add(at + ": the chain starts at seq " + link.seq()
+                                    + "; the records before it are gone (removed by retention, or otherwise)");
+                            previousHash = link.hash();
+                            previousSeq = link.seq();
+                            records++;
+                            torn = null;
+                            continue;
+                        }
+                    } else if (link.seq() != previousSeq + 1) {
+                        return new Report(files.size(), records, at + ": seq " + link.seq() + " follows seq " + previousSeq
+                                + " (records missing, added or out of order" + (number == 1 ? ", or a file missing" : "") + ")", notes);
+                    }
+                    if (!AuditChain.hash(key, previousHash, link.body()).equals(link.hash())) {
+                        return new Report(files.size(), records, at + ": the hash of seq " + link.seq() + " does not match"
+                                + " (the record was altered" + (records == 0 && key == null
+                                ? "; or the receiver had callback.audit.hmacKeyFile: pass --key" : "") + ")", notes);
+                    }
+                    if (torn != null) {
+                        if (!link.body().contains(RESUMED + link.seq())) {
+                            return new Report(files.size(), records, torn + ": part of a line, not followed by a resumed record", notes);
+                        }
+                        notes.add(torn + ": part of a line, a write cut short (answered 503); the chain resumes at seq " + link.seq());
+                        torn = null;
+                    }
+                    previousHash = link.hash();
+                    previousSeq = link.seq();
+                    records++;
+                }
+            } catch (IOException e) {
+                return new Report(files.size(), records, name + ": cannot be read to its end: " + e.getMessage(), notes);
+            }
+        }
+        if (torn != null) {
+            return new Report(files.size(), records, torn + ": the last line is incomplete (cut short by a crash, or truncated)", notes);
+        }
+        return new Report(files.size(), records, null, notes);
+    }
+
+    /** Whether the line is one whole JSON object. */
+    private boolean isObject(String line) {
+        if (line.isEmpty() || line.charAt(0) != '{') {
+            return false;
+        }
+        try (JsonParser parser = parsers.createParser(new StringReader(line))) {
+            if (parser.next() != JsonParser.Event.START_OBJECT) {
+                return false;
+            }
+            parser.skipObject();
+            return !parser.hasNext();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package org.openimarchive.receiver.tool;
+
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.openimarchive.receiver.audit.AuditFiles;
+import org.openimarchive.receiver.audit.AuditVerifier;
+import org.openimarchive.receiver.stats.AuditReplay;
+import org.openimarchive.receiver.stats.Statistics;
+
+/**
+ * The operators' command for an audit directory:
+ * <pre>
+ *   verify  DIR [--key FILE]                        check the hash chain; exit 0 only when intact
+ *   summary DIR [--from DAY] [--to DAY] [--zone Z] [--days N]   the /stats figures
+ *   find    DIR [--user U] [--conversation A,B] [--from TIME] [--to TIME] [--content-type N]
+ * </pre>
+ * {@code find} prints matching accepted records as JSON lines. Every command reads one line
+ * at a time and reports progress on standard error.
+ */
+public final class AuditTool {
+
+    static final String USAGE = """
+            usage: java -jar openim-audit-tool.jar COMMAND DIR [OPTIONS]
+              verify  DIR [--key FILE]
+                  checks every record of every audit file against the hash chain;
+                  exit 0 when intact, 1 at the first break (named), 2 on bad usage
+              summary DIR [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--zone ZONE] [--days N]
+                  prints the /stats document: of the days --from to --to if given,
+                  else of the last --days days (default 30), days drawn in --zone (default UTC)
+              find    DIR [--user ID] [--conversation ID,ID] [--from TIME] [--to TIME] [--content-type N]
+                  prints the accepted records that match every filter, one JSON object a line;
+                  TIME is an ISO instant (2026-11-26T10:00:00Z) or a day (2026-11-26, UTC)
+            """;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    private AuditTool(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs one command, printing to {@code out} and {@code err}; returns the exit status. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        return new AuditTool(out, err).run(args);
+    }
+
+    private int run(String[] args) {
+        if (args.length < 2) {
+            err.print(USAGE);
+            return 2;
+        }
+        Path dir = Path.of(args[1]);
+        Map<String, String> options;
+        try {
+            options = options(args);
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            err.print(USAGE);
+            return 2;
+        }
+        if (!Files.isDirectory(dir)) {
+            err.println("not a directory: " + dir);
+            return 2;
+        }
+        try {
+            return switch (args[0]) {
+                case "verify" -> verify(dir, options);
+                case "summary" -> summary(dir, options);
+                case "find" -> find(dir, options);
+                default -> {
+                    err.print(USAGE);
+                    yield 2;
+                }
+            };
+        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+            err.println(e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            err.println("cannot read " + dir + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 2; i < args.length; i += 2) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --option VALUE at: " + args[i]);
+            }
+            options.put(args[i].substring(2), args[i + 1]);
+        }
+        return options;
+    }
+
+    private int verify(Path dir, Map<String, String> options) throws IOException {
+        byte[] key = null;
+        if (options.containsKey("key")) {
+            key = Files.readAllBytes(Path.of(options.get("key")));
+            int length = key.length;
+            while (length > 0 && (key[length - 1] == '\n' || key[length - 1] == '\r')) {
+                length--;
+            }
+            key = java.util.Arrays.copyOf(key, length);
+        }
+        AuditVerifier.Report report = new AuditVerifier(key).verify(dir, lines -> err.printf("... %,d lines%n", lines));
+        for (String note : report.notes()) {
+            out.println("note: " + note);
+        }
+        if (report.intact()) {
+            out.printf("intact: %,d records in %d files%n", report.records(), report.files());
+            return 0;
+        }
+        out.printf("BROKEN at %s%n(%,d records verified before it, in %d files)%n", report.breakAt(), report.records(),
+                report.files());
+        return 1;
+    }
+
+    private int summary(Path dir, Map<String, String> options) throws IOException {
+        ZoneId zone = ZoneId.of(options.getOrDefault("zone", "UTC"));
+        Statistics statistics;
+        if (options.containsKey("from") || options.containsKey("to")) {
+            LocalDate to = options.containsKey("to") ? LocalDate.parse(options.get("to")) : LocalDate.now(zone);
+            LocalDate from = options.containsKey("from") ? LocalDate.parse(options.get("from")) : to;
+            if (from.isAfter(to)) {
+                throw new IllegalArgumentException("--from " + from + " is after --to " + to);
+            }
+            statistics = Statistics.forPeriod(zone, from, to);
+        } else {
+            statistics = new Statistics(zone, Integer.parseInt(options.getOrDefault("days", "30")), Clock.systemUTC());
+        }
+        AuditReplay.Result result = new AuditReplay().replay(dir, statistics);
+        err.printf("counted %,d records from %d files%n", result.records(), result.files());
+        out.println(statistics.toJson());
+        return 0;
+    }
+
+    private int find(Path dir, Map<String, String> options) throws IOException {
+        Predicate<JsonObject> filter = filter(options);
+        JsonProvider json = new org.eclipse.parsson.JsonProviderImpl();
+        long read = 0;
+        long found = 0;
+        for (Path file : AuditFiles.inOrder(dir)) {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(AuditFiles.open(file), StandardCharsets.UTF_8), 1 << 16)) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (++read % 1_000_000 == 0) {
+                        err.printf("... %,d lines, %,d found%n", read, found);
+                    }
+                    JsonObject record;
+                    try {
+                        record = json.createReader(new StringReader(line)).readObject();
+                    } catch (RuntimeException e) {
+                        continue; // not a whole record
+                    }
+                    if ("accepted".equals(string(record, "outcome")) && filter.test(record)) {
+                        out.println(line);
+                        found++;
+                    }
+                }
+            }
+        }
+        err.printf("%,d records found among %,d lines%n", found, read);
+        return 0;
+    }
+
+    private static Predicate<JsonObject> filter(Map<String, String> options) {
+        List<Predicate<JsonObject>> filters = new ArrayList<>();
+        for (Map.Entry<String, String> option : options.entrySet()) {
+            String value = option.getValue();
+            switch (option.getKey()) {
+                case "user" -> filters.add(r -> value.equals(msg(r, "sendID")) || value.equals(msg(r, "recvID")));
+                case "conversation" -> {
+                    String[] pair = value.split(",", -1);
+                    if (pair.length != 2) {
+                        throw new IllegalArgumentException("--conversation takes two user IDs: A,B");
+                    }
+                    filters.add(r -> (pair[0].equals(msg(r, "sendID")) && pair[1].equals(msg(r, "recvID")))
+                            || (pair[1].equals(msg(r, "sendID")) && pair[0].equals(msg(r, "recvID"))));
+                }
+                case "from" -> {
+                    Instant from = instant(value);
+                    filters.add(r -> !Instant.parse(string(r, "time")).isBefore(from));
+                }
+                case "to" -> {
+                    Instant to = value.length() == 10 ? instant(value).plusSeconds(86_400) : instant(value);
+                    filters.add(r -> Instant.parse(string(r, "time")).isBefore(to));
+                }
+                case "content-type" -> {
+                    int contentType = Integer.parseInt(value);
+                    filters.add(r -> r.getJsonObject("msg").get("contentType") instanceof JsonNumber n
+                            && n.intValue() == contentType);
+                }
+                default -> throw new IllegalArgumentException("unknown option --" + option.getKey());
+            }
+        }
+        return r -> filters.stream().allMatch(f -> f.test(r));
+    }
+
+    private static Instant instant(String value) {
+        return value.length() == 10 ? LocalDate.parse(value).atStartOfDay(java.time.ZoneOffset.UTC).toInstant() : Instant.parse(value);
+    }
+
+    private static String string(JsonObject object, String key) {
+        JsonValue value = object.get(key);
+        return value instanceof JsonString s ? s.getString() : null;
+    }
+
+    private static String msg(JsonObject record, String key) {
+        return record.get("msg") instanceof JsonObject msg ? string(msg, key) : null;
+    }
+}

@@ -1,0 +1,125 @@
+package org.openimarchive.receiver.tool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openimarchive.receiver.audit.AuditChain;
+import org.openimarchive.receiver.audit.AuditLineFormat;
+import org.openimarchive.receiver.audit.AuditLog;
+import org.openimarchive.receiver.audit.AuditTrail;
+import org.openimarchive.receiver.audit.ContentMode;
+import org.openimarchive.receiver.audit.RejectedRequest;
+import org.openimarchive.receiver.stats.Statistics;
+
+class AuditToolTest {
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private Statistics live;
+
+    private static final LocalDate TODAY = LocalDate.now(ZoneOffset.UTC);
+
+    /** Writes traffic over three days the way the receiver does, counting it live as the receiver does. */
+    @BeforeEach
+    void writeTraffic() throws Exception {
+        // as the receiver's default callback.stats.timeZone
+        live = new Statistics(java.time.ZoneId.of("UTC"), 30, Clock.systemUTC());
+        AuditLineFormat format = new AuditLineFormat(ContentMode.FULL);
+        URL config = AuditLog.class.getResource("/openim-receiver-log4j2.xml");
+        try (AuditLog log = AuditLog.start("tool", config, Map.of("auditDir", dir.toString(), "maxFileSize", "2048",
+                "retentionDays", "30"))) {
+            AuditTrail trail = new AuditTrail(log, new AuditChain(null, 0, AuditChain.GENESIS), false);
+            String[][] messages = {{"alice", "bob", "0"}, {"bob", "alice", "0"}, {"alice", "carol", "1"}, {"dave", "erin", "2"}};
+            int n = 0;
+            for (String[] m : messages) {
+                Instant sent = TODAY.minusDays(Integer.parseInt(m[2])).atTime(12, 0).toInstant(ZoneOffset.UTC);
+                var msg = jakarta.json.Json.createObjectBuilder().add("sendID", m[0]).add("serverMsgID", "m" + n++)
+                        .add("contentType", 101).add("sendTime", sent.toEpochMilli()).add("recvID", m[1]).build();
+                trail.write(format.accepted(sent, "127.0.0.1", "op" + n, msg, false));
+                live.countAccepted(sent, msg, false);
+            }
+            Instant now = Instant.now();
+            trail.write(format.rejected(new RejectedRequest(now, 415, "127.0.0.1", null, "POST", "/", "x", 0L, "e3")));
+            live.countRefused(now, 415);
+        }
+    }
+
+    private int run(String... args) {
+        return AuditTool.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String withoutGeneratedAt(String stats) {
+        return stats.replaceFirst("\"generatedAt\":\"[^\"]+\",", "");
+    }
+
+    @Test
+    void verifyExitsZeroWhenIntactAndOneAtABreak() throws Exception {
+        assertEquals(0, run("verify", dir.toString()));
+        assertEquals("intact: 5 records in 1 files\n", out());
+        List<String> lines = Files.readAllLines(dir.resolve("audit.jsonl"));
+        Files.write(dir.resolve("audit.jsonl"), List.of(lines.get(0), lines.get(2), lines.get(3), lines.get(4)));
+        out.reset();
+        assertEquals(1, run("verify", dir.toString()));
+        assertTrue(out().startsWith("BROKEN at audit.jsonl:2: seq 3 follows seq 1"), out());
+    }
+
+    @Test
+    void summaryPrintsWhatStatsShows() {
+        assertEquals(0, run("summary", dir.toString()));
+        assertEquals(withoutGeneratedAt(live.toJson()), withoutGeneratedAt(out().strip()));
+    }
+
+    @Test
+    void summaryOfAPeriodCountsOnlyItsDays() {
+        assertEquals(0, run("summary", dir.toString(), "--from", TODAY.minusDays(1).toString(), "--to", TODAY.minusDays(1).toString()));
+        String summary = out();
+        assertTrue(summary.contains("\"days\":1,"), summary);
+        assertTrue(summary.contains("\"total\":{\"messages\":1,\"duplicates\":0,\"refused\":{},"), summary);
+        assertTrue(summary.contains("\"byDay\":{\"" + TODAY.minusDays(1) + "\":{\"messages\":1,"), summary);
+    }
+
+    @Test
+    void findPrintsTheMatchingRecordsAsJsonLines() {
+        assertEquals(0, run("find", dir.toString(), "--conversation", "bob,alice"));
+        List<String> found = out().lines().toList();
+        assertEquals(2, found.size(), out());
+        assertTrue(found.get(0).contains("\"sendID\":\"alice\"") && found.get(0).contains("\"recvID\":\"bob\""));
+        out.reset();
+        assertEquals(0, run("find", dir.toString(), "--user", "alice", "--from", TODAY.minusDays(1).toString()));
+        assertEquals(3, out().lines().count(), "alice→bob, bob→alice, alice→carol: " + out());
+        out.reset();
+        assertEquals(0, run("find", dir.toString(), "--content-type", "102"));
+        assertEquals("", out());
+    }
+
+    @Test
+    void badUsageExitsTwo() {
+        assertEquals(2, run("verify"));
+        assertEquals(2, run("frobnicate", dir.toString()));
+        assertEquals(2, run("find", dir.toString(), "--colour", "blue"));
+        assertEquals(2, run("summary", dir.toString(), "--from", "yesterday"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("usage: java -jar openim-audit-tool.jar"));
+    }
+}
