@@ -53,10 +53,12 @@ public final class AuditVerifier {
         List<Path> files = AuditFiles.inOrder(dir);
         List<String> notes = new ArrayList<>();
         String previousHash = null;
+        String hashBeforePrevious = null;
+        String previousAt = null;
         long previousSeq = 0;
         long records = 0;
         long lines = 0;
-        String torn = null;
+        List<String> torn = new ArrayList<>();
         for (Path file : files) {
             String name = file.getFileName().toString();
             try (BufferedReader in = new BufferedReader(new InputStreamReader(AuditFiles.open(file), StandardCharsets.UTF_8), 1 << 16)) {
@@ -77,50 +79,54 @@ public final class AuditVerifier {
                         if (object) {
                             return new Report(files.size(), records, at + ": a record without seq and hash", notes);
                         }
-                        if (torn != null) {
-                            return new Report(files.size(), records, torn + ": part of a line, not followed by a resumed record", notes);
-                        }
-                        torn = at;
+                        torn.add(at);
                         continue;
                     }
+                    boolean resumed = link.body().contains(RESUMED + link.seq());
+                    String expectedPrevious = previousHash;
                     if (previousHash == null) {
-                        if (link.seq() == 1) {
-                            previousHash = AuditChain.GENESIS;
-                        } else {
+                        if (link.seq() != 1) {
                             notes.add(at + ": the chain starts at seq " + link.seq()
                                     + "; the records before it are gone (removed by retention, or otherwise)");
-                            previousHash = link.hash();
-                            previousSeq = link.seq();
-                            records++;
-                            torn = null;
-                            continue;
                         }
+                        expectedPrevious = link.seq() == 1 ? AuditChain.GENESIS : null;
+                    } else if (resumed && link.seq() == previousSeq) {
+                        // the write of the record before failed at its very end: whole on disk, yet answered 503
+                        notes.add(previousAt + ": seq " + previousSeq + " was written whole but its write failed"
+                                + " (answered 503); " + at + " takes its place");
+                        expectedPrevious = hashBeforePrevious;
+                        records--;
                     } else if (link.seq() != previousSeq + 1) {
                         return new Report(files.size(), records, at + ": seq " + link.seq() + " follows seq " + previousSeq
                                 + " (records missing, added or out of order" + (number == 1 ? ", or a file missing" : "") + ")", notes);
                     }
-                    if (!AuditChain.hash(key, previousHash, link.body()).equals(link.hash())) {
+                    if (expectedPrevious != null && !AuditChain.hash(key, expectedPrevious, link.body()).equals(link.hash())) {
                         return new Report(files.size(), records, at + ": the hash of seq " + link.seq() + " does not match"
                                 + " (the record was altered" + (records == 0 && key == null
                                 ? "; or the receiver had callback.audit.hmacKeyFile: pass --key" : "") + ")", notes);
                     }
-                    if (torn != null) {
-                        if (!link.body().contains(RESUMED + link.seq())) {
-                            return new Report(files.size(), records, torn + ": part of a line, not followed by a resumed record", notes);
+                    if (!torn.isEmpty()) {
+                        if (!resumed) {
+                            return new Report(files.size(), records, torn.get(0) + ": part of a line, not followed by a resumed record", notes);
                         }
-                        notes.add(torn + ": part of a line, a write cut short (answered 503); the chain resumes at seq " + link.seq());
-                        torn = null;
+                        for (String t : torn) {
+                            notes.add(t + ": part of a line, a write cut short (answered 503); the chain resumes at seq " + link.seq());
+                        }
+                        torn.clear();
                     }
+                    hashBeforePrevious = expectedPrevious;
                     previousHash = link.hash();
                     previousSeq = link.seq();
+                    previousAt = at;
                     records++;
                 }
             } catch (IOException e) {
                 return new Report(files.size(), records, name + ": cannot be read to its end: " + e.getMessage(), notes);
             }
         }
-        if (torn != null) {
-            return new Report(files.size(), records, torn + ": the last line is incomplete (cut short by a crash, or truncated)", notes);
+        if (!torn.isEmpty()) {
+            return new Report(files.size(), records, torn.get(torn.size() - 1)
+                    + ": the last line is incomplete (cut short by a crash, or truncated)", notes);
         }
         return new Report(files.size(), records, null, notes);
     }

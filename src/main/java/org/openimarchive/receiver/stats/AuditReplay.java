@@ -42,41 +42,67 @@ public final class AuditReplay {
         long records = 0;
         long skipped = 0;
         List<String> unreadable = new ArrayList<>();
-        String lastRecord = null;
+        // one record of look-ahead: a resumed record with the same seq takes the place of the
+        // one before it, whose write failed at its very end (whole on disk, answered 503)
+        Record pending = null;
         for (Path file : files) {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(AuditFiles.open(file), StandardCharsets.UTF_8), 1 << 16)) {
                 String line;
                 while ((line = in.readLine()) != null) {
-                    if (count(line, statistics)) {
-                        records++;
-                        lastRecord = line;
-                    } else if (!line.isEmpty()) {
-                        skipped++;
+                    Record record = read(line);
+                    if (record == null) {
+                        if (!line.isEmpty()) {
+                            skipped++;
+                        }
+                        continue;
                     }
+                    if (pending != null && !(record.resumed() && record.seq() > 0 && record.seq() == pending.seq())) {
+                        pending.countInto(statistics);
+                        records++;
+                    }
+                    pending = record;
                 }
             } catch (IOException e) {
                 // what was read of it is counted; the rest cannot be
                 unreadable.add(file.getFileName() + ": " + e.getMessage());
             }
         }
+        if (pending != null) {
+            pending.countInto(statistics);
+            records++;
+        }
         return new Result(files.size(), records, skipped, List.copyOf(unreadable),
-                lastRecord == null ? null : AuditChain.parse(lastRecord), AuditFiles.endsTorn(dir.resolve(AuditFiles.ACTIVE)));
+                pending == null ? null : AuditChain.parse(pending.line()), AuditFiles.endsTorn(dir.resolve(AuditFiles.ACTIVE)));
+    }
+
+    /** What a record holds for the statistics and the chain. */
+    private record Record(String line, Instant time, boolean accepted, int status, boolean duplicate, MessageFacts facts,
+                          long seq, boolean resumed) {
+        void countInto(Statistics statistics) {
+            if (accepted) {
+                statistics.countAccepted(time, facts, duplicate);
+            } else {
+                statistics.countRefused(time, status);
+            }
+        }
     }
 
     /**
-     * Counts one line; false when it is not a whole record. Streams through the line taking
-     * only what the statistics need: the message content and other values are skipped, not
-     * built.
+     * Reads one line; null when it is not a whole record. Streams through the line taking
+     * only what the statistics and the chain need: the message content and other values are
+     * skipped, not built.
      */
-    private boolean count(String line, Statistics statistics) {
+    private Record read(String line) {
         String time = null;
         String outcome = null;
         int status = -1;
         boolean duplicate = false;
+        boolean resumed = false;
+        long seq = 0;
         MessageFacts facts = null;
         try (JsonParser parser = parsers.createParser(new StringReader(line))) {
             if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
-                return false;
+                return null;
             }
             JsonParser.Event event;
             while ((event = parser.next()) != JsonParser.Event.END_OBJECT) {
@@ -87,26 +113,26 @@ public final class AuditReplay {
                     case "outcome" -> outcome = parser.getString();
                     case "status" -> status = parser.getInt();
                     case "duplicate" -> duplicate = event == JsonParser.Event.VALUE_TRUE;
+                    case "resumed" -> resumed = event == JsonParser.Event.VALUE_TRUE;
+                    case "seq" -> seq = parser.getLong();
                     case "msg" -> facts = event == JsonParser.Event.START_OBJECT ? readFacts(parser) : null;
                     default -> skip(parser, event);
                 }
             }
             if (parser.hasNext()) {
-                return false;
+                return null;
             }
             Instant at = parseTime(time);
             if ("accepted".equals(outcome) && facts != null) {
-                statistics.countAccepted(at, facts, duplicate);
-                return true;
+                return new Record(line, at, true, 200, duplicate, facts, seq, resumed);
             }
             if ("rejected".equals(outcome) && status > 0) {
-                statistics.countRefused(at, status);
-                return true;
+                return new Record(line, at, false, status, false, null, seq, resumed);
             }
-            return false;
+            return null;
         } catch (RuntimeException e) {
             // torn by a full disk, or not a record at all
-            return false;
+            return null;
         }
     }
 

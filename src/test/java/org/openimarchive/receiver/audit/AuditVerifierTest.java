@@ -148,6 +148,58 @@ class AuditVerifierTest {
                 report.notes().toString());
     }
 
+    /** A rejected record numbered {@code n}, as the recorder formats it. */
+    private static String record(int n, boolean resumed) {
+        return "{\"time\":\"2026-11-26T10:00:00.000Z\",\"outcome\":\"rejected\",\"status\":400,\"n\":" + n
+                + (resumed ? ",\"resumed\":true}" : "}");
+    }
+
+    @Test
+    void severalTornLinesBeforeTheResumedRecordAreNotes() throws Exception {
+        AuditChain chain = new AuditChain(null, 0, AuditChain.GENESIS);
+        List<String> lines = new ArrayList<>();
+        for (int n = 1; n <= 3; n++) {
+            AuditChain.Sealed sealed = chain.seal(record(n, false));
+            chain.advance(sealed);
+            lines.add(sealed.line());
+        }
+        // two writes cut short one after the other (a disk that had a little space, then none)
+        lines.add("{\"time\":\"2026-11-26T10:00:00.000Z\",\"outc");
+        lines.add("{\"time\":\"2026");
+        lines.add("");
+        lines.add(chain.seal(record(4, true)).line());
+        Files.write(dir.resolve("audit.jsonl"), lines);
+        AuditVerifier.Report report = verify(null);
+        assertNull(report.breakAt(), report.toString());
+        assertEquals(4, report.records());
+        assertEquals(2, report.notes().size(), report.notes().toString());
+    }
+
+    @Test
+    void aWholeRecordWhoseWriteFailedAtItsEndIsTakenOverByTheResumedOne() throws Exception {
+        AuditChain chain = new AuditChain(null, 0, AuditChain.GENESIS);
+        List<String> lines = new ArrayList<>();
+        for (int n = 1; n <= 2; n++) {
+            AuditChain.Sealed sealed = chain.seal(record(n, false));
+            chain.advance(sealed);
+            lines.add(sealed.line());
+        }
+        // seq 3 reached the disk whole, but its write failed at the very end: no link, answered 503
+        lines.add(chain.seal(record(3, false)).line());
+        lines.add(chain.seal(record(4, true)).line());
+        Files.write(dir.resolve("audit.jsonl"), lines);
+        AuditVerifier.Report report = verify(null);
+        assertNull(report.breakAt(), report.toString());
+        assertEquals(3, report.records());
+        assertEquals(List.of("audit.jsonl:3: seq 3 was written whole but its write failed (answered 503); audit.jsonl:4 takes its place"),
+                report.notes());
+
+        // and the statistics count what was acknowledged: not the record answered 503
+        Statistics replayed = new Statistics(java.time.ZoneOffset.UTC, 30, java.time.Clock.systemUTC());
+        assertEquals(3, new AuditReplay().replay(dir, replayed).records());
+        assertTrue(replayed.toJson().contains("\"refused\":{\"400\":3}"), replayed.toJson());
+    }
+
     @Test
     void aChainThatStartsAfterRetentionDeletedTheOldestFilesIsIntactWithANote() throws Exception {
         run(60, null);
