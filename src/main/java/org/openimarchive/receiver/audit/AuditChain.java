@@ -63,6 +63,11 @@ public final class AuditChain {
         return lastSeq;
     }
 
+    /** The last link, as {@code seq N, hash H}. */
+    public String head() {
+        return "seq " + lastSeq + ", hash " + lastHash;
+    }
+
     /** A record sealed as a link of the chain. */
     public record Sealed(String line, long seq, String hash) {
     }

@@ -26,6 +26,11 @@ public final class AuditTrail {
         }
     }
 
+    /** The last record written, as {@code seq N, hash H}. */
+    public String head() {
+        return chain.head();
+    }
+
     /** Writes one record, a JSON object on one line. */
     public void write(String record) throws AuditWriteException {
         String marked = resumed ? record.substring(0, record.length() - 1) + ",\"resumed\":true}" : record;

@@ -89,6 +89,10 @@ public final class ReceiverConfig {
         this.statsDays = r.wholeNumber(STATS_DAYS, DEFAULT_STATS_DAYS, 1, MAX_STATS_DAYS, "days");
         this.statsTimeZone = r.timeZone(STATS_TIME_ZONE, DEFAULT_STATS_TIME_ZONE);
         this.hmacKey = r.hmacKey();
+        if (auditRetentionDays < statsDays) {
+            r.problem(AUDIT_RETENTION_DAYS, auditRetentionDays + " days is less than " + STATS_DAYS + " (" + statsDays
+                    + "): the statistics are counted from the audit files retention keeps");
+        }
         r.rejectUnknownNames();
         r.throwIfInvalid();
         this.effective = Map.copyOf(r.effective);

@@ -90,7 +90,9 @@ public final class Statistics {
             return;
         }
         noteTime(receivedAt);
-        Tally day = dayOf(messageTime);
+        // a message time past the day after receipt (a client's clock) is not given a day:
+        // decided by the receipt, so that counting again later decides the same
+        Tally day = messageTime.isAfter(receivedAt.plus(java.time.Duration.ofDays(1))) ? null : dayOf(messageTime);
         if (duplicate) {
             total.duplicate();
             if (day != null) {
@@ -167,7 +169,7 @@ public final class Statistics {
     private Tally dayOf(Instant time) {
         LocalDate today = today(clock.instant());
         LocalDate day = time.atZone(zone).toLocalDate();
-        if (day.isBefore(today.minusDays(days - 1L)) || day.isAfter(today.plusDays(1))) {
+        if (day.isBefore(today.minusDays(days - 1L))) {
             return null;
         }
         Tally tally = byDay.get(day);

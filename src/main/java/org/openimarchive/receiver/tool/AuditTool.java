@@ -87,6 +87,19 @@ public final class AuditTool {
             err.println("not a directory: " + dir);
             return 2;
         }
+        java.util.Set<String> allowed = switch (args[0]) {
+            case "verify" -> java.util.Set.of("key");
+            case "summary" -> java.util.Set.of("from", "to", "zone", "days");
+            case "find" -> java.util.Set.of("user", "conversation", "from", "to", "content-type");
+            default -> java.util.Set.of();
+        };
+        for (String option : options.keySet()) {
+            if (!allowed.contains(option)) {
+                err.println("unknown option --" + option + " for " + args[0]);
+                err.print(USAGE);
+                return 2;
+            }
+        }
         try {
             return switch (args[0]) {
                 case "verify" -> verify(dir, options);
@@ -177,7 +190,7 @@ public final class AuditTool {
                     } catch (RuntimeException e) {
                         continue; // not a whole record
                     }
-                    if ("accepted".equals(string(record, "outcome")) && filter.test(record)) {
+                    if ("accepted".equals(string(record, "outcome")) && matches(filter, record)) {
                         out.println(line);
                         found++;
                     }
@@ -186,6 +199,15 @@ public final class AuditTool {
         }
         err.printf("%,d records found among %,d lines%n", found, read);
         return 0;
+    }
+
+    /** A record the filters cannot read (no time, no msg) matches nothing. */
+    private static boolean matches(Predicate<JsonObject> filter, JsonObject record) {
+        try {
+            return filter.test(record);
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private static Predicate<JsonObject> filter(Map<String, String> options) {
@@ -212,10 +234,10 @@ public final class AuditTool {
                 }
                 case "content-type" -> {
                     int contentType = Integer.parseInt(value);
-                    filters.add(r -> r.getJsonObject("msg").get("contentType") instanceof JsonNumber n
+                    filters.add(r -> r.get("msg") instanceof JsonObject msg && msg.get("contentType") instanceof JsonNumber n
                             && n.intValue() == contentType);
                 }
-                default -> throw new IllegalArgumentException("unknown option --" + option.getKey());
+                default -> throw new IllegalStateException("options are checked before: --" + option.getKey());
             }
         }
         return r -> filters.stream().allMatch(f -> f.test(r));

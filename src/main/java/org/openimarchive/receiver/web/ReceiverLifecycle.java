@@ -113,7 +113,9 @@ public final class ReceiverLifecycle implements ServletContextListener {
         ServletContext context = event.getServletContext();
         if (context.getAttribute(CallbackReceiver.ATTRIBUTE) instanceof CallbackReceiver receiver) {
             context.removeAttribute(CallbackReceiver.ATTRIBUTE);
-            receiver.operations().info("OpenIM callback receiver stopped at {}", displayPath(context));
+            // the head of the chain, for the operator to keep elsewhere: verify cannot see the newest records removed
+            receiver.operations().info("OpenIM callback receiver stopping at {}; audit chain head: {}", displayPath(context),
+                    receiver.recorder().chainHead());
             receiver.auditLog().close();
             receiver.directoryLock().close();
         }

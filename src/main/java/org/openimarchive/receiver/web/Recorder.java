@@ -39,6 +39,11 @@ final class Recorder {
         return duplicate;
     }
 
+    /** The last record written: its seq and hash. */
+    synchronized String chainHead() {
+        return trail.head();
+    }
+
     /** Records a refused request. */
     synchronized void refused(RejectedRequest request) throws AuditWriteException {
         trail.write(format.rejected(request));

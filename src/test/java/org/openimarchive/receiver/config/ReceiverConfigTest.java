@@ -62,6 +62,7 @@ class ReceiverConfigTest {
         params.put(ReceiverConfig.AUDIT_DIR, dir.resolve("from-param").toString());
         params.put(ReceiverConfig.AUDIT_MAX_FILE_SIZE, "10 kb");
         params.put(ReceiverConfig.AUDIT_RETENTION_DAYS, "7");
+        params.put(ReceiverConfig.STATS_DAYS, "7");
         params.put(ReceiverConfig.AUDIT_CONTENT, "SHA256");
         params.put(ReceiverConfig.MAX_BODY_BYTES, "65536");
         params.put(ReceiverConfig.ALLOWED_SOURCES, "10.0.0.0/8");
@@ -122,6 +123,14 @@ class ReceiverConfigTest {
         system.put("unrelated", "x");
         assertEquals(List.of("system property callback.audit.contents is not a parameter of this receiver and is ignored;"
                 + " did you mean callback.audit.content?"), load().warnings());
+    }
+
+    @Test
+    void retentionMustCoverTheStatisticsDays() {
+        params.put(ReceiverConfig.AUDIT_DIR, dir.toString());
+        params.put(ReceiverConfig.AUDIT_RETENTION_DAYS, "7");
+        assertEquals(List.of("callback.audit.retentionDays: 7 days is less than callback.stats.days (30): "
+                + "the statistics are counted from the audit files retention keeps"), problems());
     }
 
     @Test

@@ -115,11 +115,20 @@ class AuditToolTest {
     }
 
     @Test
+    void findSkipsLinesItCannotRead() throws Exception {
+        Files.writeString(dir.resolve("audit.jsonl"), "{\"outcome\":\"accepted\"}\n{\"outcome\":\"accepted\",\"time\":\"soon\"}\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        assertEquals(0, run("find", dir.toString(), "--content-type", "101", "--from", TODAY.minusDays(5).toString()));
+        assertEquals(4, out().lines().count(), out());
+    }
+
+    @Test
     void badUsageExitsTwo() {
         assertEquals(2, run("verify"));
         assertEquals(2, run("frobnicate", dir.toString()));
         assertEquals(2, run("find", dir.toString(), "--colour", "blue"));
         assertEquals(2, run("summary", dir.toString(), "--from", "yesterday"));
+        assertEquals(2, run("verify", dir.toString(), "--kee", "k"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("usage: java -jar openim-audit-tool.jar"));
     }
 }
