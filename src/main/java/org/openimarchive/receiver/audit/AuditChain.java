@@ -59,10 +59,6 @@ public final class AuditChain {
         lastHash = sealed.hash();
     }
 
-    public long lastSeq() {
-        return lastSeq;
-    }
-
     /** The last link, as {@code seq N, hash H}. */
     public String head() {
         return "seq " + lastSeq + ", hash " + lastHash;
