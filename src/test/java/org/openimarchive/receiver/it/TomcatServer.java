@@ -204,6 +204,12 @@ final class TomcatServer implements AutoCloseable {
         ContainerProcess.await(process, what, timeout, condition, this::allLogs);
     }
 
+    /** SIGKILL: the JVM dies where it stands, as in a crash or an OOM killer. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(60, TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();
