@@ -59,9 +59,9 @@ public final class AuditChain {
         lastHash = sealed.hash();
     }
 
-    /** The last link, as {@code seq N, hash H}. */
+    /** The last link, as {@code SEQ:HASH}: what {@code verify --anchor} takes. */
     public String head() {
-        return "seq " + lastSeq + ", hash " + lastHash;
+        return lastSeq + ":" + lastHash;
     }
 
     /** A record sealed as a link of the chain. */

@@ -26,7 +26,7 @@ public final class AuditTrail {
         }
     }
 
-    /** The last record written, as {@code seq N, hash H}. */
+    /** The last record written, as {@code SEQ:HASH}. */
     public String head() {
         return chain.head();
     }

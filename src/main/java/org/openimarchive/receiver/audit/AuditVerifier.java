@@ -47,9 +47,32 @@ public final class AuditVerifier {
     }
 
     /**
+     * A link known from elsewhere (the head the receiver logged when it stopped): the chain
+     * must pass through it, which shows that no record up to it was removed from the end.
+     */
+    public record Anchor(long seq, String hash) {
+        /** Reads {@code SEQ:HASH}. */
+        public static Anchor parse(String text) {
+            int colon = text.indexOf(':');
+            if (colon < 1 || !text.substring(colon + 1).matches("[0-9a-f]{64}")) {
+                throw new IllegalArgumentException("an anchor is SEQ:HASH, as the receiver logs its chain head: " + text);
+            }
+            return new Anchor(Long.parseLong(text.substring(0, colon)), text.substring(colon + 1));
+        }
+    }
+
+    /**
      * @param progress told the number of lines read, every million lines
      */
     public Report verify(Path dir, LongConsumer progress) throws IOException {
+        return verify(dir, null, progress);
+    }
+
+    /**
+     * @param anchor   a link the chain must pass through, or null
+     * @param progress told the number of lines read, every million lines
+     */
+    public Report verify(Path dir, Anchor anchor, LongConsumer progress) throws IOException {
         List<Path> files = AuditFiles.inOrder(dir);
         List<String> notes = new ArrayList<>();
         String previousHash = null;
@@ -114,6 +137,10 @@ public final class AuditVerifier {
                         }
                         torn.clear();
                     }
+                    if (anchor != null && link.seq() == anchor.seq() && !link.hash().equals(anchor.hash())) {
+                        return new Report(files.size(), records, at + ": seq " + link.seq() + " is not the anchor's record"
+                                + " (its hash differs from the one kept elsewhere)", notes);
+                    }
                     hashBeforePrevious = expectedPrevious;
                     previousHash = link.hash();
                     previousSeq = link.seq();
@@ -127,6 +154,10 @@ public final class AuditVerifier {
         if (!torn.isEmpty()) {
             return new Report(files.size(), records, torn.get(torn.size() - 1)
                     + ": the last line is incomplete (cut short by a crash, or truncated)", notes);
+        }
+        if (anchor != null && previousSeq < anchor.seq()) {
+            return new Report(files.size(), records, "the chain ends at seq " + previousSeq + ", before the anchor's seq "
+                    + anchor.seq() + ": the newest records were removed", notes);
         }
         return new Report(files.size(), records, null, notes);
     }

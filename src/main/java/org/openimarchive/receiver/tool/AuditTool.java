@@ -30,7 +30,7 @@ import org.openimarchive.receiver.stats.Statistics;
 /**
  * The operators' command for an audit directory:
  * <pre>
- *   verify  DIR [--key FILE]                        check the hash chain; exit 0 only when intact
+ *   verify  DIR [--key FILE] [--anchor SEQ:HASH]    check the hash chain; exit 0 only when intact
  *   summary DIR [--from DAY] [--to DAY] [--zone Z] [--days N]   the /stats figures
  *   find    DIR [--user U] [--conversation A,B] [--from TIME] [--to TIME] [--content-type N]
  * </pre>
@@ -41,8 +41,9 @@ public final class AuditTool {
 
     static final String USAGE = """
             usage: java -jar openim-audit-tool.jar COMMAND DIR [OPTIONS]
-              verify  DIR [--key FILE]
-                  checks every record of every audit file against the hash chain;
+              verify  DIR [--key FILE] [--anchor SEQ:HASH]
+                  checks every record of every audit file against the hash chain, and that
+                  it passes through the anchor (the head the receiver logged when it stopped);
                   exit 0 when intact, 1 at the first break (named), 2 on bad usage
               summary DIR [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--zone ZONE] [--days N]
                   prints the /stats document: of the days --from to --to if given,
@@ -88,7 +89,7 @@ public final class AuditTool {
             return 2;
         }
         java.util.Set<String> allowed = switch (args[0]) {
-            case "verify" -> java.util.Set.of("key");
+            case "verify" -> java.util.Set.of("key", "anchor");
             case "summary" -> java.util.Set.of("from", "to", "zone", "days");
             case "find" -> java.util.Set.of("user", "conversation", "from", "to", "content-type");
             default -> java.util.Set.of();
@@ -140,7 +141,8 @@ public final class AuditTool {
             }
             key = java.util.Arrays.copyOf(key, length);
         }
-        AuditVerifier.Report report = new AuditVerifier(key).verify(dir, lines -> err.printf("... %,d lines%n", lines));
+        AuditVerifier.Anchor anchor = options.containsKey("anchor") ? AuditVerifier.Anchor.parse(options.get("anchor")) : null;
+        AuditVerifier.Report report = new AuditVerifier(key).verify(dir, anchor, lines -> err.printf("... %,d lines%n", lines));
         for (String note : report.notes()) {
             out.println("note: " + note);
         }

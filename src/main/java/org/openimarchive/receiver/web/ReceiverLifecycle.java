@@ -114,8 +114,8 @@ public final class ReceiverLifecycle implements ServletContextListener {
         if (context.getAttribute(CallbackReceiver.ATTRIBUTE) instanceof CallbackReceiver receiver) {
             context.removeAttribute(CallbackReceiver.ATTRIBUTE);
             // the head of the chain, for the operator to keep elsewhere: verify cannot see the newest records removed
-            receiver.operations().info("OpenIM callback receiver stopping at {}; audit chain head: {}", displayPath(context),
-                    receiver.recorder().chainHead());
+            receiver.operations().info("OpenIM callback receiver stopping at {}; audit chain head (verify --anchor): {}",
+                    displayPath(context), receiver.recorder().chainHead());
             receiver.auditLog().close();
             receiver.directoryLock().close();
         }

@@ -39,7 +39,7 @@ final class Recorder {
         return duplicate;
     }
 
-    /** The last record written: its seq and hash. */
+    /** The last record written, as {@code SEQ:HASH}. */
     synchronized String chainHead() {
         return trail.head();
     }

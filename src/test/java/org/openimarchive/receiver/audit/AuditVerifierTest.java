@@ -220,6 +220,19 @@ class AuditVerifierTest {
     }
 
     @Test
+    void anAnchorKeptElsewhereShowsThatTheNewestRecordsWereRemoved() throws Exception {
+        run(10, null);
+        List<String> lines = Files.readAllLines(dir.resolve("audit.jsonl"));
+        AuditChain.Link head = AuditChain.parse(lines.get(lines.size() - 1));
+        AuditVerifier.Anchor anchor = AuditVerifier.Anchor.parse(head.seq() + ":" + head.hash());
+        assertNull(new AuditVerifier(null).verify(dir, anchor, n -> { }).breakAt());
+        Files.write(dir.resolve("audit.jsonl"), lines.subList(0, lines.size() - 2));
+        assertNull(verify(null).breakAt(), "without the anchor the cut cannot be seen");
+        assertEquals("the chain ends at seq " + (head.seq() - 2) + ", before the anchor's seq " + head.seq()
+                + ": the newest records were removed", new AuditVerifier(null).verify(dir, anchor, n -> { }).breakAt());
+    }
+
+    @Test
     void aRecordWithoutItsSealIsABreak() throws Exception {
         run(5, null);
         Files.writeString(dir.resolve("audit.jsonl"), "{\"time\":\"2026-11-26T10:00:00.000Z\",\"outcome\":\"rejected\"}\n",

@@ -78,6 +78,11 @@ class AuditToolTest {
     void verifyExitsZeroWhenIntactAndOneAtABreak() throws Exception {
         assertEquals(0, run("verify", dir.toString()));
         assertEquals("intact: 5 records in 1 files\n", out());
+        String head = Files.readAllLines(dir.resolve("audit.jsonl")).get(4);
+        String anchor = "5:" + head.substring(head.length() - 66, head.length() - 2);
+        out.reset();
+        assertEquals(0, run("verify", dir.toString(), "--anchor", anchor));
+        assertEquals(1, run("verify", dir.toString(), "--anchor", "6:" + anchor.substring(2)));
         List<String> lines = Files.readAllLines(dir.resolve("audit.jsonl"));
         Files.write(dir.resolve("audit.jsonl"), List.of(lines.get(0), lines.get(2), lines.get(3), lines.get(4)));
         out.reset();
@@ -129,6 +134,7 @@ class AuditToolTest {
         assertEquals(2, run("find", dir.toString(), "--colour", "blue"));
         assertEquals(2, run("summary", dir.toString(), "--from", "yesterday"));
         assertEquals(2, run("verify", dir.toString(), "--kee", "k"));
+        assertEquals(2, run("verify", dir.toString(), "--anchor", "5"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("usage: java -jar openim-audit-tool.jar"));
     }
 }
