@@ -110,12 +110,30 @@ public final class AuditFilter extends HttpFilter {
         if (refusal == Refusal.METHOD_NOT_ALLOWED) {
             response.setHeader("Allow", "POST");
         }
-        if (refusal == Refusal.BODY_TOO_LARGE) {
-            // the rest of the body is not read: do not make the container wait for it
+        boolean tooLarge = refusal == Refusal.BODY_TOO_LARGE;
+        if (tooLarge && request.getContentLengthLong() > RequestBody.SWALLOW_BYTES) {
+            // more than is worth reading: the connection ends with the reply
             response.setHeader("Connection", "close");
         }
         send(response, refusal.status(), Reply.error(refusal, exchange.detail()));
+        if (tooLarge) {
+            // after the reply is out: drop what follows of the body (bounded), so that the
+            // sender, still sending, is not answered with a reset that loses the reply
+            swallowRest(request);
+        }
         return refusal.status();
+    }
+
+    /** Drops the rest of a body too large, if it is not much larger. */
+    private static void swallowRest(HttpServletRequest request) {
+        if (request.getContentLengthLong() > RequestBody.SWALLOW_BYTES) {
+            return;
+        }
+        try {
+            RequestBody.swallow(request.getInputStream(), RequestBody.SWALLOW_BYTES);
+        } catch (IOException e) {
+            // the sender has gone
+        }
     }
 
     /** Nothing is acknowledged that is not written: 503. */

@@ -26,7 +26,34 @@ final class RequestBody {
         }
     }
 
+    /** How much of a refused body is read and dropped so that the sender can read the refusal. */
+    static final long SWALLOW_BYTES = 2L << 20;
+
     private RequestBody() {
+    }
+
+    /**
+     * Reads and drops what is left of a refused body, up to {@code max} bytes, as Tomcat's
+     * maxSwallowSize does: a server that closes the connection while the client is still
+     * sending makes many clients lose the reply to a reset.
+     *
+     * @return true when the body ended within {@code max} bytes: the connection can be kept
+     */
+    static boolean swallow(InputStream in, long max) {
+        byte[] buffer = new byte[8192];
+        long left = max;
+        try {
+            while (left > 0) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) {
+                    return true;
+                }
+                left -= n;
+            }
+            return in.read() < 0;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**

@@ -53,6 +53,12 @@ class RequestBodyTest {
     }
 
     @Test
+    void swallowsWhatIsLeftUpToALimit() {
+        assertEquals(true, RequestBody.swallow(new ByteArrayInputStream(bytes(5000)), 5000));
+        assertEquals(false, RequestBody.swallow(new ByteArrayInputStream(bytes(5001)), 5000));
+    }
+
+    @Test
     void aBodyShorterThanDeclaredIsWhatArrived() throws Exception {
         assertArrayEquals(bytes(10), RequestBody.read(new ByteArrayInputStream(bytes(10)), 20, 1024));
     }
