@@ -52,6 +52,11 @@ final class TomcatServer implements AutoCloseable {
 
     /** Prepares a CATALINA_BASE in {@code base}: Tomcat's own conf, a server.xml of ours. */
     static void prepareBase(Path home, Path base, int port) throws IOException {
+        prepareBase(home, base, port, "");
+    }
+
+    /** As {@link #prepareBase(Path, Path, int)}, with extra attributes for the HTTP connector. */
+    static void prepareBase(Path home, Path base, int port, String connectorAttributes) throws IOException {
         for (String dir : new String[] {"conf", "logs", "webapps", "work", "temp", "conf/Catalina/localhost"}) {
             Files.createDirectories(base.resolve(dir));
         }
@@ -66,13 +71,13 @@ final class TomcatServer implements AutoCloseable {
                   <Listener className="org.apache.catalina.core.JreMemoryLeakPreventionListener"/>
                   <Listener className="org.apache.catalina.core.ThreadLocalLeakPreventionListener"/>
                   <Service name="Catalina">
-                    <Connector port="%d" address="127.0.0.1" protocol="HTTP/1.1" connectionTimeout="20000"/>
+                    <Connector port="%d" address="127.0.0.1" protocol="HTTP/1.1" connectionTimeout="20000" %s/>
                     <Engine name="Catalina" defaultHost="localhost" backgroundProcessorDelay="1">
                       <Host name="localhost" appBase="webapps" unpackWARs="true" autoDeploy="true"/>
                     </Engine>
                   </Service>
                 </Server>
-                """.formatted(port));
+                """.formatted(port, connectorAttributes));
     }
 
     /**
@@ -80,11 +85,20 @@ final class TomcatServer implements AutoCloseable {
      * properties, and waits until it listens. Fails if another program holds the port.
      */
     static TomcatServer start(Path home, Path base, Map<String, String> systemProperties) throws Exception {
+        return start(home, base, systemProperties, List.of("-Xmx256m"), "");
+    }
+
+    /**
+     * As {@link #start(Path, Path, Map)}, with the JVM options (heap, GC) and HTTP connector
+     * attributes given.
+     */
+    static TomcatServer start(Path home, Path base, Map<String, String> systemProperties, List<String> jvmOptions,
+                              String connectorAttributes) throws Exception {
         int port = freePort();
-        prepareBase(home, base, port);
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
+        prepareBase(home, base, port, connectorAttributes);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 // what catalina.sh adds on Java 9 and later, for Tomcat's leak prevention
                 "--add-opens=java.base/java.lang=ALL-UNNAMED",
                 "--add-opens=java.base/java.io=ALL-UNNAMED",
@@ -122,6 +136,10 @@ final class TomcatServer implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     Path base() {

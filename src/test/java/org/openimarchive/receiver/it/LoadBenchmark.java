@@ -1,0 +1,230 @@
+package org.openimarchive.receiver.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.openimarchive.receiver.audit.AuditFiles;
+import org.openimarchive.receiver.bench.BareServlet;
+
+/**
+ * The load benchmark of README's performance section: the built WAR and a bare servlet
+ * ({@link BareServlet}) on one Tomcat 10.1 fetched by the build, driven in turns by wrk at
+ * each connection count with a message of its own in every request, and compared. Prints
+ * req/s, p50, p99, p99.9 and errors per run, the audit lines written against the requests
+ * answered, the heap after a full GC, and the Tomcat process's peak RSS.
+ *
+ * <p>Run by {@code bench/load-benchmark.sh}. System properties: {@code load.seconds} (per
+ * measured run, default 20), {@code load.warmup} (seconds, default 10), {@code load.connections}
+ * (default "2,32"), {@code load.rounds} (default 1), {@code load.jvm} and {@code load.connector}
+ * (Tomcat's JVM options and HTTP connector attributes, defaults those README recommends),
+ * {@code load.baselineWar} (another build of the WAR, deployed beside this one and measured in
+ * the same turns: a before/after).
+ */
+public final class LoadBenchmark {
+
+    /** JVM options that README recommends for webhook traffic; see its performance section. */
+    static final String JVM_OPTIONS = "-Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseParallelGC -Xmn256m";
+    /** Connector settings that README recommends: keep-alive connections are never cycled. */
+    static final String CONNECTOR = "maxKeepAliveRequests=\"-1\" keepAliveTimeout=\"60000\"";
+
+    private static final Pattern RESULT = Pattern.compile("RESULT (.*)");
+    private static final String BASELINE = "baseline";
+
+    private record Target(String name, String path) {
+    }
+
+    private record Run(String target, int connections, Map<String, Long> figures) {
+        long get(String key) {
+            return figures.get(key);
+        }
+
+        double rps() {
+            return get("requests") * 1e6 / get("duration_us");
+        }
+
+        long errors() {
+            return get("connect") + get("read") + get("write") + get("status") + get("timeout");
+        }
+    }
+
+    private LoadBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = Integer.getInteger("load.seconds", 20);
+        int warmup = Integer.getInteger("load.warmup", 10);
+        int rounds = Integer.getInteger("load.rounds", 1);
+        List<Integer> connectionCounts = new ArrayList<>();
+        for (String c : System.getProperty("load.connections", "2,32").split(",")) {
+            connectionCounts.add(Integer.parseInt(c.trim()));
+        }
+        String baselineWar = orDefault("load.baselineWar", "");
+        Path script = Path.of(System.getProperty("load.script", "src/test/resources/bench/unique-callbacks.lua"));
+        List<String> jvmOptions = List.of(orDefault("load.jvm", JVM_OPTIONS).trim().split("\\s+"));
+        String connector = orDefault("load.connector", CONNECTOR);
+
+        Path base = Files.createTempDirectory("load-benchmark");
+        Path home = TomcatServer.home("tomcat10.home");
+        List<Target> targets = new ArrayList<>();
+        try (TomcatServer tomcat = TomcatServer.start(home, base, Map.of(), jvmOptions, connector)) {
+            deployBare(tomcat);
+            targets.add(new Target("bare servlet", "/bare/callbackAfterSendSingleMsgCommand"));
+            tomcat.deploy();
+            targets.add(new Target("receiver", "/" + TomcatServer.APP + "/callbackAfterSendSingleMsgCommand"));
+            if (!baselineWar.isEmpty()) {
+                deployBaseline(tomcat, Path.of(baselineWar));
+                targets.add(new Target(BASELINE, "/" + BASELINE + "/callbackAfterSendSingleMsgCommand"));
+            }
+            System.out.printf(Locale.ROOT, "Tomcat 10.1 pid %d, JVM %s, connector %s; %d s warm-up, %d s measured%n",
+                    tomcat.pid(), String.join(" ", jvmOptions), connector, warmup, seconds);
+
+            Map<String, Long> answered = new LinkedHashMap<>();
+            List<Run> runs = new ArrayList<>();
+            int runNumber = 0;
+            for (int round = 1; round <= rounds; round++) {
+                for (int connections : connectionCounts) {
+                    for (Target target : targets) {
+                        Run warm = wrk(tomcat, script, target, connections, warmup, "w" + (++runNumber));
+                        Run run = wrk(tomcat, script, target, connections, seconds, "m" + (++runNumber));
+                        answered.merge(target.name(), warm.get("requests") + run.get("requests"), Long::sum);
+                        runs.add(run);
+                        print(run);
+                    }
+                }
+            }
+            System.out.println();
+            for (int connections : connectionCounts) {
+                for (Target target : targets.subList(1, targets.size())) {
+                    compare(runs, target.name(), connections);
+                }
+            }
+            System.out.println();
+            jcmd(tomcat.pid(), "GC.run");
+            String heap = jcmd(tomcat.pid(), "GC.heap_info");
+            System.out.println("heap after a full GC: " + heap.lines().filter(l -> l.contains("total")).findFirst().orElse(heap));
+            System.out.println("peak RSS of Tomcat: " + peakRss(tomcat.pid()));
+            long lines = auditLines(base.resolve("logs/openim-audit"));
+            System.out.printf(Locale.ROOT, "receiver: %d requests answered 200 by wrk's count, %d audit lines written%n",
+                    answered.get("receiver"), lines);
+        }
+    }
+
+    /** The bare servlet as an exploded application: its one class, found by annotation scanning. */
+    private static void deployBare(TomcatServer tomcat) throws Exception {
+        String classFile = BareServlet.class.getName().replace('.', '/') + ".class";
+        Path target = tomcat.base().resolve("webapps/bare/WEB-INF/classes").resolve(classFile);
+        Files.createDirectories(target.getParent());
+        try (InputStream in = BareServlet.class.getClassLoader().getResourceAsStream(classFile)) {
+            Files.copy(in, target);
+        }
+        tomcat.await("the bare servlet to be deployed", Duration.ofSeconds(60), () -> tomcat.status("/bare/") == 200);
+    }
+
+    /** Another build of the receiver, with an audit directory of its own. */
+    private static void deployBaseline(TomcatServer tomcat, Path war) throws Exception {
+        Path audit = tomcat.base().resolve("logs/baseline-audit");
+        Files.writeString(tomcat.base().resolve("conf/Catalina/localhost/" + BASELINE + ".xml"), """
+                <Context docBase="%s">
+                  <Parameter name="callback.audit.dir" value="%s" override="false"/>
+                </Context>
+                """.formatted(war.toAbsolutePath(), audit));
+        tomcat.await("the baseline WAR to be deployed", Duration.ofSeconds(60),
+                () -> tomcat.status("/" + BASELINE + "/health") == 200);
+    }
+
+    private static Run wrk(TomcatServer tomcat, Path script, Target target, int connections, int seconds, String runId)
+            throws IOException, InterruptedException {
+        int threads = Math.min(2, connections);
+        List<String> command = List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s",
+                "--timeout", "10s", "-s", script.toString(), tomcat.uri(target.path()).toString(), "--", runId);
+        Process wrk = new ProcessBuilder(command).redirectErrorStream(true).start();
+        StringBuilder output = new StringBuilder();
+        Map<String, Long> figures = null;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(wrk.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = out.readLine()) != null; ) {
+                output.append(line).append('\n');
+                Matcher m = RESULT.matcher(line);
+                if (m.matches()) {
+                    figures = new LinkedHashMap<>();
+                    for (String pair : m.group(1).split(" ")) {
+                        String[] kv = pair.split("=");
+                        figures.put(kv[0], Long.parseLong(kv[1]));
+                    }
+                }
+            }
+        }
+        if (wrk.waitFor() != 0 || figures == null) {
+            throw new IllegalStateException("wrk failed: " + command + "\n" + output);
+        }
+        return new Run(target.name(), connections, figures);
+    }
+
+    private static String orDefault(String property, String otherwise) {
+        String value = System.getProperty(property, "");
+        return value.isBlank() ? otherwise : value;
+    }
+
+    private static void print(Run run) {
+        System.out.printf(Locale.ROOT, "%-13s c=%-3d %9.0f req/s  p50 %6.3f ms  p99 %6.3f ms  p99.9 %6.3f ms  max %7.3f ms"
+                        + "  requests %d  errors %d%n",
+                run.target(), run.connections(), run.rps(), ms(run.get("p50_us")), ms(run.get("p99_us")),
+                ms(run.get("p999_us")), ms(run.get("max_us")), run.get("requests"), run.errors());
+    }
+
+    /** The target against the bare servlet at the same connection count: throughput ratio, p50 difference. */
+    private static void compare(List<Run> runs, String target, int connections) {
+        double bareRps = mean(runs, "bare servlet", connections, Run::rps);
+        double rps = mean(runs, target, connections, Run::rps);
+        double bareP50 = mean(runs, "bare servlet", connections, r -> ms(r.get("p50_us")));
+        double p50 = mean(runs, target, connections, r -> ms(r.get("p50_us")));
+        System.out.printf(Locale.ROOT, "%-13s c=%-3d %5.1f%% of the bare servlet's req/s, p50 %+.3f ms%n",
+                target, connections, 100 * rps / bareRps, p50 - bareP50);
+    }
+
+    private static double mean(List<Run> runs, String target, int connections,
+                               java.util.function.ToDoubleFunction<Run> figure) {
+        return runs.stream().filter(r -> r.target().equals(target) && r.connections() == connections)
+                .mapToDouble(figure).average().orElse(Double.NaN);
+    }
+
+    private static double ms(long micros) {
+        return micros / 1000.0;
+    }
+
+    private static long auditLines(Path dir) throws IOException {
+        long lines = 0;
+        for (Path file : AuditFiles.inOrder(dir)) {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(AuditFiles.open(file), StandardCharsets.UTF_8))) {
+                while (in.readLine() != null) {
+                    lines++;
+                }
+            }
+        }
+        return lines;
+    }
+
+    private static String jcmd(long pid, String command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid), command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
+    }
+
+    private static String peakRss(long pid) throws IOException {
+        return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                .filter(l -> l.startsWith("VmHWM:")).map(l -> l.substring(6).trim()).findFirst().orElse("unknown");
+    }
+}
