@@ -30,7 +30,7 @@ public final class AuditChain {
     /** {@code ,"hash":"} + 64 hex digits + {@code "}}. */
     static final int SUFFIX_LENGTH = HASH_KEY.length() + 64 + 2;
 
-    private final byte[] key;
+    private final Hasher hasher;
     private long lastSeq;
     private String lastHash;
 
@@ -40,7 +40,7 @@ public final class AuditChain {
      * @param lastHash that record's hash, or {@link #GENESIS}
      */
     public AuditChain(byte[] key, long lastSeq, String lastHash) {
-        this.key = key == null ? null : key.clone();
+        this.hasher = new Hasher(key);
         this.lastSeq = lastSeq;
         this.lastHash = lastHash;
     }
@@ -48,9 +48,11 @@ public final class AuditChain {
     /** The line for {@code record} (a JSON object), sealed as the next link; nothing changes yet. */
     public Sealed seal(String record) {
         long seq = lastSeq + 1;
-        String body = record.substring(0, record.length() - 1) + ",\"seq\":" + seq;
-        String hash = hash(key, lastHash, body);
-        return new Sealed(body + HASH_KEY + hash + "\"}", seq, hash);
+        StringBuilder line = new StringBuilder(record.length() + 24 + SUFFIX_LENGTH);
+        line.append(record, 0, record.length() - 1).append(",\"seq\":").append(seq);
+        String hash = hasher.hash(lastHash, line);
+        line.append(HASH_KEY).append(hash).append("\"}");
+        return new Sealed(line.toString(), seq, hash);
     }
 
     /** Makes a sealed line the last link, once it is written. */
@@ -68,18 +70,45 @@ public final class AuditChain {
     public record Sealed(String line, long seq, String hash) {
     }
 
-    /** The hash of {@code body} after {@code previousHash}. */
-    public static String hash(byte[] key, String previousHash, String body) {
-        byte[] input = (previousHash + body).getBytes(StandardCharsets.UTF_8);
-        try {
-            if (key == null) {
-                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(input));
+    /**
+     * Computes the hashes of a chain: SHA-256, or HMAC-SHA256 with a key. Keeps its digest
+     * or MAC from one record to the next, as the JDK's provider lookup costs as much as the
+     * hash of a record. Not thread-safe.
+     */
+    public static final class Hasher {
+
+        private final MessageDigest sha256;
+        private final Mac hmac;
+
+        /** @param key the HMAC key, or null for plain SHA-256 */
+        public Hasher(byte[] key) {
+            try {
+                if (key == null) {
+                    sha256 = MessageDigest.getInstance("SHA-256");
+                    hmac = null;
+                } else {
+                    sha256 = null;
+                    hmac = Mac.getInstance("HmacSHA256");
+                    hmac.init(new SecretKeySpec(key, "HmacSHA256"));
+                }
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("every Java platform has SHA-256 and HmacSHA256", e);
             }
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(input));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every Java platform has SHA-256 and HmacSHA256", e);
+        }
+
+        /** The hash of {@code body} after {@code previousHash}: of the UTF-8 bytes of both, in that order. */
+        public String hash(String previousHash, CharSequence body) {
+            byte[] previous = previousHash.getBytes(StandardCharsets.UTF_8);
+            byte[] text = body.toString().getBytes(StandardCharsets.UTF_8);
+            byte[] digest;
+            if (hmac != null) {
+                hmac.update(previous);
+                digest = hmac.doFinal(text);
+            } else {
+                sha256.update(previous);
+                digest = sha256.digest(text);
+            }
+            return HexFormat.of().formatHex(digest);
         }
     }
 

@@ -75,6 +75,7 @@ public final class AuditVerifier {
     public Report verify(Path dir, Anchor anchor, LongConsumer progress) throws IOException {
         List<Path> files = AuditFiles.inOrder(dir);
         List<String> notes = new ArrayList<>();
+        AuditChain.Hasher hasher = new AuditChain.Hasher(key);
         String previousHash = null;
         String hashBeforePrevious = null;
         String previousAt = null;
@@ -123,7 +124,7 @@ public final class AuditVerifier {
                         return new Report(files.size(), records, at + ": seq " + link.seq() + " follows seq " + previousSeq
                                 + " (records missing, added or out of order" + (number == 1 ? ", or a file missing" : "") + ")", notes);
                     }
-                    if (expectedPrevious != null && !AuditChain.hash(key, expectedPrevious, link.body()).equals(link.hash())) {
+                    if (expectedPrevious != null && !hasher.hash(expectedPrevious, link.body()).equals(link.hash())) {
                         return new Report(files.size(), records, at + ": the hash of seq " + link.seq() + " does not match"
                                 + " (the record was altered" + (records == 0 && key == null
                                 ? "; or the receiver had callback.audit.hmacKeyFile: pass --key" : "") + ")", notes);
