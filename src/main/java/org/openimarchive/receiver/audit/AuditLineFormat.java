@@ -22,6 +22,11 @@ public final class AuditLineFormat {
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private final ContentMode contentMode;
+    /** The last second formatted: records of one second share it (thread-safe, immutable). */
+    private volatile FormattedSecond lastSecond = new FormattedSecond(Long.MIN_VALUE, "");
+
+    private record FormattedSecond(long epochSecond, String text) {
+    }
 
     public AuditLineFormat(ContentMode contentMode) {
         this.contentMode = contentMode;
@@ -32,6 +37,17 @@ public final class AuditLineFormat {
      * duplicate (a {@code serverMsgID} already recorded) is marked {@code "duplicate":true}.
      */
     public String accepted(Instant time, String remoteAddr, String operationID, JsonObject msg, boolean duplicate) {
+        String record = accepted(time, remoteAddr, operationID, msg);
+        return duplicate ? markDuplicate(record) : record;
+    }
+
+    /** A record of {@link #accepted(Instant, String, String, JsonObject)} marked {@code "duplicate":true}. */
+    public static String markDuplicate(String record) {
+        return record.substring(0, record.length() - 1) + ",\"duplicate\":true}";
+    }
+
+    /** The record of an accepted callback not known to be a duplicate. */
+    public String accepted(Instant time, String remoteAddr, String operationID, JsonObject msg) {
         StringBuilder out = new StringBuilder(256 + msg.size() * 48);
         head(out, time, "accepted", 200, remoteAddr, operationID);
         out.append(",\"msg\":{");
@@ -55,11 +71,7 @@ public final class AuditLineFormat {
                 JsonText.appendValue(out, value);
             }
         }
-        out.append('}');
-        if (duplicate) {
-            out.append(",\"duplicate\":true");
-        }
-        return out.append('}').toString();
+        return out.append("}}").toString();
     }
 
     /** The record of a refused request. */
@@ -78,16 +90,37 @@ public final class AuditLineFormat {
         return out.append('}').toString();
     }
 
-    private static void head(StringBuilder out, Instant time, String outcome, int status,
-                             String remoteAddr, String operationID) {
+    private void head(StringBuilder out, Instant time, String outcome, int status,
+                      String remoteAddr, String operationID) {
         out.append("{\"time\":\"");
-        TIME.formatTo(time, out);
+        appendTime(out, time);
         out.append("\",\"outcome\":\"").append(outcome)
                 .append("\",\"status\":").append(status)
                 .append(",\"remoteAddr\":");
         JsonText.appendString(out, remoteAddr);
         out.append(",\"operationID\":");
         JsonText.appendString(out, operationID);
+    }
+
+    /**
+     * Appends {@code time} as {@link #TIME} does; the text up to the second is computed once
+     * per second, as formatting a date costs more than the rest of the head.
+     */
+    private void appendTime(StringBuilder out, Instant time) {
+        long second = time.getEpochSecond();
+        FormattedSecond formatted = lastSecond;
+        if (formatted.epochSecond() != second) {
+            formatted = new FormattedSecond(second, TIME.format(Instant.ofEpochSecond(second)));
+            lastSecond = formatted;
+        }
+        String text = formatted.text();
+        // "...ss.SSSZ": keep the second, put in the milliseconds
+        int millis = time.getNano() / 1_000_000;
+        out.append(text, 0, text.length() - 4)
+                .append((char) ('0' + millis / 100))
+                .append((char) ('0' + millis / 10 % 10))
+                .append((char) ('0' + millis % 10))
+                .append('Z');
     }
 
     /** Lower-case hex SHA-256 of {@code bytes}. */

@@ -35,6 +35,27 @@ class AuditLineFormatTest {
     }
 
     @Test
+    void timeIsTheSameAsTheFormattersForEveryMillisecondAndSecondInAnyOrder() throws Exception {
+        java.time.format.DateTimeFormatter formatter = java.time.format.DateTimeFormatter
+                .ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+        AuditLineFormat format = new AuditLineFormat(ContentMode.OMIT);
+        JsonObject msg = msg("good/v3.8-text.json");
+        java.util.List<Instant> times = new java.util.ArrayList<>();
+        for (long ms = 0; ms < 2000; ms++) {
+            times.add(TIME.plusMillis(ms)); // every millisecond of two seconds, in order
+        }
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 2000; i++) {
+            // back and forth across seconds, with nanoseconds, before 1970 and past 9999
+            times.add(Instant.ofEpochSecond(random.nextLong(-3_000_000_000L, 300_000_000_000L), random.nextInt(1_000_000_000)));
+        }
+        for (Instant time : times) {
+            String line = format.accepted(time, "::1", null, msg);
+            assertEquals("\"" + formatter.format(time) + "\"", line.substring(8, line.indexOf(",\"outcome\"")), time.toString());
+        }
+    }
+
+    @Test
     void timeAlwaysHasMilliseconds() throws Exception {
         String line = new AuditLineFormat(ContentMode.FULL).accepted(
                 Instant.parse("2026-01-02T03:04:05Z"), "::1", null, msg("good/v3.8-text.json"), false);
