@@ -11,8 +11,9 @@ import org.openimarchive.receiver.stats.Statistics;
 /**
  * Writes audit records, one at a time, to the {@link AuditTrail}, and counts them, so that
  * the statistics hold exactly what the audit files hold. The duplicate check, the write and
- * the count of a record are one step: records are written in chain order, and two copies
- * of a message arriving together cannot both be counted as new.
+ * the count of a record are one step under the recorder's lock: records are written in chain
+ * order, and two copies of a message arriving together cannot both be counted as new. The
+ * record is formatted before the lock is taken.
  */
 final class Recorder {
 
@@ -31,12 +32,16 @@ final class Recorder {
      *
      * @return whether it was a duplicate
      */
-    synchronized boolean accepted(Instant time, String remoteAddr, String operationID, JsonObject msg,
-                                  String serverMsgID) throws AuditWriteException {
-        boolean duplicate = statistics.isDuplicate(serverMsgID);
-        trail.write(format.accepted(time, remoteAddr, operationID, msg, duplicate));
-        statistics.countAccepted(time, msg, duplicate);
-        return duplicate;
+    boolean accepted(Instant time, String remoteAddr, String operationID, JsonObject msg,
+                     String serverMsgID) throws AuditWriteException {
+        // formatted before the lock, so that one request's formatting overlaps another's write
+        String record = format.accepted(time, remoteAddr, operationID, msg);
+        synchronized (this) {
+            boolean duplicate = statistics.isDuplicate(serverMsgID);
+            trail.write(duplicate ? AuditLineFormat.markDuplicate(record) : record);
+            statistics.countAccepted(time, msg, duplicate);
+            return duplicate;
+        }
     }
 
     /** The last record written, as {@code SEQ:HASH}. */
@@ -45,8 +50,11 @@ final class Recorder {
     }
 
     /** Records a refused request. */
-    synchronized void refused(RejectedRequest request) throws AuditWriteException {
-        trail.write(format.rejected(request));
-        statistics.countRefused(request.time(), request.status());
+    void refused(RejectedRequest request) throws AuditWriteException {
+        String record = format.rejected(request);
+        synchronized (this) {
+            trail.write(record);
+            statistics.countRefused(request.time(), request.status());
+        }
     }
 }
