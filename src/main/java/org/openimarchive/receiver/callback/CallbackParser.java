@@ -66,6 +66,14 @@ public final class CallbackParser {
     }
 
     private static String decodeUtf8(byte[] body) throws InvalidCallbackException {
+        // The JDK's own decoding is the fast one, and it replaces every malformed sequence
+        // with U+FFFD: without one in its result, the body was valid UTF-8. Only with one
+        // (a replacement, or a U+FFFD that was sent) does the strict decoder tell which.
+        String text = new String(body, StandardCharsets.UTF_8);
+        return text.indexOf('\uFFFD') < 0 ? text : decodeStrictly(body);
+    }
+
+    private static String decodeStrictly(byte[] body) throws InvalidCallbackException {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

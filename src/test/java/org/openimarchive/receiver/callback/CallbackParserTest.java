@@ -180,6 +180,46 @@ class CallbackParserTest {
     }
 
     @Test
+    void refusesEveryKindOfMalformedUtf8AndKeepsAReplacementCharacterThatWasSent() throws Exception {
+        byte[][] malformed = {
+            {(byte) 0xc0, (byte) 0xaf},                           // overlong "/"
+            {(byte) 0xe0, (byte) 0x80, (byte) 0xaf},              // overlong, three bytes
+            {(byte) 0xed, (byte) 0xa0, (byte) 0x80},              // a UTF-16 surrogate, encoded
+            {(byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, // past U+10FFFF
+            {(byte) 0xe4, (byte) 0xb8},                           // cut short
+            {(byte) 0x80},                                        // a lone continuation byte
+            {(byte) 0xf8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80}, // five bytes
+            {(byte) 0xff},
+        };
+        for (byte[] bad : malformed) {
+            byte[] name = utf8("\"a\"");
+            byte[] body = textWith("senderNickname", "\"a\"");
+            int at = indexOf(body, name) + 2;
+            byte[] spliced = new byte[body.length + bad.length];
+            System.arraycopy(body, 0, spliced, 0, at);
+            System.arraycopy(bad, 0, spliced, at, bad.length);
+            System.arraycopy(body, at, spliced, at + bad.length, body.length - at);
+            assertEquals("body is not valid UTF-8", refusal(spliced), java.util.HexFormat.of().formatHex(bad));
+        }
+        // U+FFFD itself, sent as its three bytes or escaped, is a character like any other
+        assertEquals("a\ufffdb", parser.parse(textWith("senderNickname", "\"a\ufffdb\"")).callback().senderNickname());
+        assertEquals("a\ufffdb", parser.parse(textWith("senderNickname", "\"a\\ufffdb\"")).callback().senderNickname());
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new IllegalArgumentException("not found");
+    }
+
+    @Test
     void refusesWhatGoCannotHaveSent() {
         assertEquals("body has a duplicate key",
                 refusal(utf8("{\"sendID\":\"a\",\"sendID\":\"b\"}")));
