@@ -24,8 +24,19 @@ public final class JsonText {
             return;
         }
         out.append('"');
+        // runs of characters that need no escape are appended whole
+        int run = 0;
         for (int i = 0, n = s.length(); i < n; i++) {
             char c = s.charAt(i);
+            if (printable(c)) {
+                continue;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+                continue;
+            }
+            out.append(s, run, i);
+            run = i + 1;
             switch (c) {
                 case '"' -> out.append("\\\"");
                 case '\\' -> out.append("\\\\");
@@ -34,20 +45,19 @@ public final class JsonText {
                 case '\t' -> out.append("\\t");
                 case '\b' -> out.append("\\b");
                 case '\f' -> out.append("\\f");
-                default -> {
-                    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029') {
-                        appendEscape(out, c);
-                    } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                        out.append(c).append(s.charAt(++i));
-                    } else if (Character.isSurrogate(c)) {
-                        appendEscape(out, c);
-                    } else {
-                        out.append(c);
-                    }
-                }
+                // the other C0 controls, DEL, the C1 controls, U+2028, U+2029, an unpaired surrogate
+                default -> appendEscape(out, c);
             }
         }
-        out.append('"');
+        out.append(s, run, s.length()).append('"');
+    }
+
+    /** Stands for itself: printable ASCII but quote and backslash, or a non-surrogate past the C1 controls but U+2028/9. */
+    private static boolean printable(char c) {
+        if (c < 0x7f) {
+            return c >= 0x20 && c != '"' && c != '\\';
+        }
+        return c >= 0xa0 && (c < 0xd800 || c > 0xdfff) && c != '\u2028' && c != '\u2029';
     }
 
     /** Appends any JSON-P value, objects keeping the order of their keys. */

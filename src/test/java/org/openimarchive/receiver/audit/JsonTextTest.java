@@ -49,6 +49,51 @@ class JsonTextTest {
         assertEquals(s, back);
     }
 
+    /** Escaping one character at a time, as the rules say: what the run-by-run writer must equal. */
+    private static String quoteCharByChar(String s) {
+        StringBuilder out = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            String named = switch (c) {
+                case '"' -> "\\\"";
+                case '\\' -> "\\\\";
+                case '\n' -> "\\n";
+                case '\r' -> "\\r";
+                case '\t' -> "\\t";
+                case '\b' -> "\\b";
+                case '\f' -> "\\f";
+                default -> null;
+            };
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+            if (named != null) {
+                out.append(named);
+            } else if (pair) {
+                out.append(c).append(s.charAt(++i));
+            } else if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029' || Character.isSurrogate(c)) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    @Test
+    void randomTextIsEscapedAsCharacterByCharacter() {
+        java.util.Random random = new java.util.Random(11);
+        // the characters around every boundary the writer draws, and plain text between them
+        char[] alphabet = "aZ 0~\"\\\n\r\t\b\f\u0000\u001f\u0020\u007e\u007f\u0080\u009f\u00a0\u00ff\u0100\u2027\u2028\u2029\u202a\ud7ff\ud800\udbff\udc00\udfff\ue000\uffff用"
+                .toCharArray();
+        for (int i = 0; i < 20_000; i++) {
+            char[] text = new char[random.nextInt(12)];
+            for (int j = 0; j < text.length; j++) {
+                text[j] = alphabet[random.nextInt(alphabet.length)];
+            }
+            String s = new String(text);
+            assertEquals(quoteCharByChar(s), quote(s));
+        }
+    }
+
     @Test
     void writesNestedValuesInTheirOrder() {
         var value = Json.createReader(new StringReader(
