@@ -23,7 +23,8 @@ import org.openimarchive.receiver.bench.BareServlet;
  * ({@link BareServlet}) on one Tomcat 10.1 fetched by the build, driven in turns by wrk at
  * each connection count with a message of its own in every request, and compared. Prints
  * req/s, p50, p99, p99.9 and errors per run, the audit lines written against the requests
- * answered, the heap after a full GC, and the Tomcat process's peak RSS.
+ * answered, the heap in use after a full GC following each run (for a soak: many rounds), and
+ * the Tomcat process's peak RSS.
  *
  * <p>Run by {@code bench/load-benchmark.sh}. System properties: {@code load.seconds} (per
  * measured run, default 20), {@code load.warmup} (seconds, default 10), {@code load.connections}
@@ -40,6 +41,8 @@ public final class LoadBenchmark {
     static final String CONNECTOR = "maxKeepAliveRequests=\"-1\" keepAliveTimeout=\"60000\"";
 
     private static final Pattern RESULT = Pattern.compile("RESULT (.*)");
+    /** A heap (G1) or generation (Parallel) in {@code jcmd GC.heap_info}. */
+    private static final Pattern USED = Pattern.compile("total \\d+K, used (\\d+)K");
     private static final String BASELINE = "baseline";
 
     private record Target(String name, String path) {
@@ -100,7 +103,7 @@ public final class LoadBenchmark {
                         Run run = wrk(tomcat, script, target, connections, seconds, "m" + (++runNumber));
                         answered.merge(target.name(), warm.get("requests") + run.get("requests"), Long::sum);
                         runs.add(run);
-                        print(run);
+                        print(run, heapAfterFullGc(tomcat.pid()));
                     }
                 }
             }
@@ -111,9 +114,6 @@ public final class LoadBenchmark {
                 }
             }
             System.out.println();
-            jcmd(tomcat.pid(), "GC.run");
-            String heap = jcmd(tomcat.pid(), "GC.heap_info");
-            System.out.println("heap after a full GC: " + heap.lines().filter(l -> l.contains("total")).findFirst().orElse(heap));
             System.out.println("peak RSS of Tomcat: " + peakRss(tomcat.pid()));
             long lines = auditLines(base.resolve("logs/openim-audit"));
             System.out.printf(Locale.ROOT, "receiver: %d requests answered 200 by wrk's count, %d audit lines written%n",
@@ -176,11 +176,22 @@ public final class LoadBenchmark {
         return value.isBlank() ? otherwise : value;
     }
 
-    private static void print(Run run) {
+    private static void print(Run run, long heapKib) {
         System.out.printf(Locale.ROOT, "%-13s c=%-3d %9.0f req/s  p50 %6.3f ms  p99 %6.3f ms  p99.9 %6.3f ms  max %7.3f ms"
-                        + "  requests %d  errors %d%n",
+                        + "  requests %d  errors %d  heap after full GC %d KiB%n",
                 run.target(), run.connections(), run.rps(), ms(run.get("p50_us")), ms(run.get("p99_us")),
-                ms(run.get("p999_us")), ms(run.get("max_us")), run.get("requests"), run.errors());
+                ms(run.get("p999_us")), ms(run.get("max_us")), run.get("requests"), run.errors(), heapKib);
+    }
+
+    /** Tomcat's heap in use after a full collection, between runs: what the application keeps. */
+    private static long heapAfterFullGc(long pid) throws IOException, InterruptedException {
+        jcmd(pid, "GC.run");
+        long used = 0;
+        Matcher m = USED.matcher(jcmd(pid, "GC.heap_info"));
+        while (m.find()) {
+            used += Long.parseLong(m.group(1));
+        }
+        return used;
     }
 
     /** The target against the bare servlet at the same connection count: throughput ratio, p50 difference. */
