@@ -81,7 +81,7 @@ public final class LoadBenchmark {
         Path base = Files.createTempDirectory("load-benchmark");
         Path home = TomcatServer.home("tomcat10.home");
         List<Target> targets = new ArrayList<>();
-        try (TomcatServer tomcat = TomcatServer.start(home, base, Map.of(), jvmOptions, connector)) {
+        try (TomcatServer tomcat = TomcatServer.start(home, base, Map.of(), jvmOptions, connector, "")) {
             deployBare(tomcat);
             targets.add(new Target("bare servlet", "/bare/callbackAfterSendSingleMsgCommand"));
             tomcat.deploy();

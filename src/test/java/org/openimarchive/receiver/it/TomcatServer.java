@@ -50,13 +50,12 @@ final class TomcatServer implements AutoCloseable {
         return home;
     }
 
-    /** Prepares a CATALINA_BASE in {@code base}: Tomcat's own conf, a server.xml of ours. */
-    static void prepareBase(Path home, Path base, int port) throws IOException {
-        prepareBase(home, base, port, "");
-    }
-
-    /** As {@link #prepareBase(Path, Path, int)}, with extra attributes for the HTTP connector. */
-    static void prepareBase(Path home, Path base, int port, String connectorAttributes) throws IOException {
+    /**
+     * Prepares a CATALINA_BASE in {@code base}: Tomcat's own conf, a server.xml of ours with
+     * the attributes given for the HTTP connector and the engine.
+     */
+    private static void prepareBase(Path home, Path base, int port, String connectorAttributes, String engineAttributes)
+            throws IOException {
         for (String dir : new String[] {"conf", "logs", "webapps", "work", "temp", "conf/Catalina/localhost"}) {
             Files.createDirectories(base.resolve(dir));
         }
@@ -72,30 +71,31 @@ final class TomcatServer implements AutoCloseable {
                   <Listener className="org.apache.catalina.core.ThreadLocalLeakPreventionListener"/>
                   <Service name="Catalina">
                     <Connector port="%d" address="127.0.0.1" protocol="HTTP/1.1" connectionTimeout="20000" %s/>
-                    <Engine name="Catalina" defaultHost="localhost" backgroundProcessorDelay="1">
+                    <Engine name="Catalina" defaultHost="localhost" %s>
                       <Host name="localhost" appBase="webapps" unpackWARs="true" autoDeploy="true"/>
                     </Engine>
                   </Service>
                 </Server>
-                """.formatted(port, connectorAttributes));
+                """.formatted(port, connectorAttributes, engineAttributes));
     }
 
     /**
-     * Starts Tomcat on {@code base} (see {@link #prepareBase}), with extra JVM system
+     * Starts Tomcat on a CATALINA_BASE prepared in {@code base}, with extra JVM system
      * properties, and waits until it listens. Fails if another program holds the port.
      */
     static TomcatServer start(Path home, Path base, Map<String, String> systemProperties) throws Exception {
-        return start(home, base, systemProperties, List.of("-Xmx256m"), "");
+        // the background processor every second: deployments are noticed at once
+        return start(home, base, systemProperties, List.of("-Xmx256m"), "", "backgroundProcessorDelay=\"1\"");
     }
 
     /**
-     * As {@link #start(Path, Path, Map)}, with the JVM options (heap, GC) and HTTP connector
-     * attributes given.
+     * As {@link #start(Path, Path, Map)}, with the JVM options (heap, GC) and the attributes of
+     * the HTTP connector and the engine given.
      */
     static TomcatServer start(Path home, Path base, Map<String, String> systemProperties, List<String> jvmOptions,
-                              String connectorAttributes) throws Exception {
+                              String connectorAttributes, String engineAttributes) throws Exception {
         int port = freePort();
-        prepareBase(home, base, port, connectorAttributes);
+        prepareBase(home, base, port, connectorAttributes, engineAttributes);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
         command.addAll(List.of(
