@@ -7,7 +7,9 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.StringReader;
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,15 +31,18 @@ import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * The built WAR (target/*.war, named by the {@code receiver.war} property that failsafe
- * sets) deployed on an embedded Jetty 12 listening on a free loopback port, with the given
- * context parameters, at OpenIM's default path {@code /callbackExample}.
+ * sets) deployed on an embedded Jetty 12 listening on a free port of a loopback address
+ * (127.0.0.1 unless told, such as ::1), with the given context parameters, at OpenIM's
+ * default path {@code /callbackExample}.
  */
 final class DeployedWar implements AutoCloseable {
 
     static final String CONTEXT = "/callbackExample";
     static final String COMMAND_PATH = CONTEXT + "/callbackAfterSendSingleMsgCommand";
+    static final String IPV4_LOOPBACK = "127.0.0.1";
 
     private final Server server;
+    private final InetAddress host;
     private final URI base;
     private final Path auditDir;
     private final HttpClient http = HttpClient.newBuilder()
@@ -45,28 +50,40 @@ final class DeployedWar implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
-    private DeployedWar(Server server, URI base, Path auditDir) {
+    private DeployedWar(Server server, InetAddress host, URI base, Path auditDir) {
         this.server = server;
+        this.host = host;
         this.base = base;
         this.auditDir = auditDir;
     }
 
     /** Deploys with {@code callback.audit.dir} set to {@code auditDir} and the other parameters given. */
     static DeployedWar deploy(Path auditDir, Map<String, String> params) throws Exception {
+        return deploy(auditDir, params, IPV4_LOOPBACK);
+    }
+
+    /** As {@link #deploy(Path, Map)}, listening on {@code host}: an IP literal, such as {@code ::1}. */
+    static DeployedWar deploy(Path auditDir, Map<String, String> params, String host) throws Exception {
         Map<String, String> all = new HashMap<>(params);
         all.putIfAbsent("callback.audit.dir", auditDir.toString());
-        Server server = start(all);
+        Server server = start(all, host);
         int port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
-        DeployedWar war = new DeployedWar(server, URI.create("http://127.0.0.1:" + port), auditDir);
+        InetAddress address = InetAddress.getByName(host); // a literal: no name lookup
+        String authority = (address instanceof Inet6Address ? "[" + host + "]" : host) + ":" + port;
+        DeployedWar war = new DeployedWar(server, address, URI.create("http://" + authority), auditDir);
         war.checkItIsOurs();
         return war;
     }
 
     /** Starts Jetty with the WAR; throws what the deployment threw when it fails. */
     static Server start(Map<String, String> params) throws Exception {
+        return start(params, IPV4_LOOPBACK);
+    }
+
+    private static Server start(Map<String, String> params, String host) throws Exception {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
+        connector.setHost(host);
         connector.setPort(0);
         server.addConnector(connector);
         WebAppContext webapp = new WebAppContext();
@@ -133,7 +150,16 @@ final class DeployedWar implements AutoCloseable {
      * response; the request should say {@code Connection: close}.
      */
     RawResponse raw(byte[] request) throws IOException {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port())) {
+        return raw(request, null);
+    }
+
+    /** As {@link #raw(byte[])}, from the local address {@code source} (null: the system's choice). */
+    RawResponse raw(byte[] request, InetAddress source) throws IOException {
+        try (Socket socket = new Socket()) {
+            if (source != null) {
+                socket.bind(new InetSocketAddress(source, 0));
+            }
+            socket.connect(new InetSocketAddress(host, port()), 5_000);
             socket.setSoTimeout(30_000);
             socket.getOutputStream().write(request);
             socket.getOutputStream().flush();
