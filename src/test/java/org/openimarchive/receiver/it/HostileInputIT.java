@@ -7,6 +7,8 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.io.StringReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -31,11 +33,19 @@ import org.openimarchive.receiver.Fixtures;
  * wrong content types and charsets, oversized bodies, deep nesting, huge numbers, long
  * strings, invalid UTF-8, lone surrogates, NUL, CR/LF, U+2028 and ANSI escapes in values.
  * Each must get a JSON reply that is a 200 (a mutation can stay a valid callback) or a 4xx,
- * never a 5xx, and leave exactly one single-line audit record.
+ * never a 5xx, and leave exactly one single-line audit record. The WAR runs in this JVM: the
+ * heap in use after a full GC must not grow from the end of a warm-up batch to the end.
  */
 class HostileInputIT {
 
     private static final int REQUESTS = 10_000;
+    private static final int WARM_UP = 1_000;
+    private static final int CHECKPOINTS = 3;
+    /**
+     * About 230 bytes for each of the 9,000 requests after the warm-up: keeping any part of
+     * each request (a body, a record, an ID with its map entry) would go past it.
+     */
+    private static final long MAX_HEAP_GROWTH = 2L << 20;
     private static final String[] NASTY = {"\u0000", "\r\n", "\u2028", "\u2029", "\u001b[2J", "\u001b]0;x\u0007", "\"}", "\\",
         "\uD800", "\uDC00", "\u0085", "\uFEFF", "<script>"};
 
@@ -49,39 +59,22 @@ class HostileInputIT {
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger clientErrors = new AtomicInteger();
         AtomicInteger serverErrors = new AtomicInteger();
+        List<Long> heap = new java.util.ArrayList<>();
         try (DeployedWar war = DeployedWar.deploy(auditDir, Map.of())) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             ExecutorService senders = Executors.newFixedThreadPool(4);
             IntFunction<HttpRequest> generate = i -> request(war, new Random(i), good, bad, i);
-            List<Future<?>> all = new java.util.ArrayList<>();
-            for (int t = 0; t < 4; t++) {
-                int thread = t;
-                all.add(senders.submit(() -> {
-                    for (int i = thread; i < REQUESTS; i += 4) {
-                        HttpResponse<String> r;
-                        try {
-                            r = http.send(generate.apply(i), HttpResponse.BodyHandlers.ofString());
-                        } catch (java.io.IOException e) {
-                            throw new AssertionError("request " + i + " (kind " + new Random(i).nextInt(12) + "): " + e, e);
-                        }
-                        int status = r.statusCode();
-                        if (status >= 500) {
-                            serverErrors.incrementAndGet();
-                        } else if (status >= 400) {
-                            clientErrors.incrementAndGet();
-                        } else {
-                            ok.incrementAndGet();
-                        }
-                        assertTrue(status == 200 || (status >= 400 && status < 500), i + ": " + status + " " + r.body());
-                        assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(""), i + ": " + r.body());
-                        JsonObject reply = Json.createReader(new StringReader(r.body())).readObject();
-                        assertEquals(status == 200 ? 0 : status, reply.getInt("errCode"), r.body());
-                    }
-                    return null;
-                }));
+            // a warm-up batch, then the rest in equal parts, with the heap after a full GC after each
+            int[] ends = new int[CHECKPOINTS + 1];
+            ends[0] = WARM_UP;
+            for (int c = 1; c <= CHECKPOINTS; c++) {
+                ends[c] = WARM_UP + (REQUESTS - WARM_UP) * c / CHECKPOINTS;
             }
-            for (Future<?> f : all) {
-                f.get();
+            int start = 0;
+            for (int end : ends) {
+                send(senders, http, generate, start, end, ok, clientErrors, serverErrors);
+                heap.add(usedHeapAfterGc());
+                start = end;
             }
             senders.shutdown();
             assertEquals(200, war.send(HttpRequest.newBuilder(war.uri(DeployedWar.CONTEXT + "/health")).GET()).statusCode());
@@ -93,9 +86,58 @@ class HostileInputIT {
             Json.createReader(new StringReader(line)).readObject();
             assertTrue(line.chars().noneMatch(c -> c < 0x20 || c == 0x2028 || c == 0x2029 || c == 0x7f), line);
         }
-        System.out.printf("hostile input: %d requests, %d answered 200, %d answered 4xx, %d 5xx, %d audit records%n",
-                REQUESTS, ok.get(), clientErrors.get(), serverErrors.get(), lines.size() - 1);
+        long growth = heap.get(heap.size() - 1) - heap.get(0);
+        System.out.printf("hostile input: %d requests, %d answered 200, %d answered 4xx, %d 5xx, %d audit records;"
+                + " heap after GC %s KiB (after %d warm-up requests, then every %d), growth %d KiB (bound %d KiB)%n",
+                REQUESTS, ok.get(), clientErrors.get(), serverErrors.get(), lines.size() - 1,
+                heap.stream().map(h -> Long.toString(h >> 10)).collect(java.util.stream.Collectors.joining(" / ")),
+                WARM_UP, (REQUESTS - WARM_UP) / CHECKPOINTS, growth >> 10, MAX_HEAP_GROWTH >> 10);
         assertEquals(0, serverErrors.get());
+        assertTrue(growth < MAX_HEAP_GROWTH, "the heap grew by " + growth + " bytes: " + heap);
+    }
+
+    /** Sends requests {@code from} to {@code to} (exclusive) from 4 threads, checking each reply. */
+    private static void send(ExecutorService senders, HttpClient http, IntFunction<HttpRequest> generate, int from, int to,
+            AtomicInteger ok, AtomicInteger clientErrors, AtomicInteger serverErrors) throws Exception {
+        List<Future<?>> all = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int thread = t;
+            all.add(senders.submit(() -> {
+                for (int i = from + thread; i < to; i += 4) {
+                    HttpResponse<String> r;
+                    try {
+                        r = http.send(generate.apply(i), HttpResponse.BodyHandlers.ofString());
+                    } catch (java.io.IOException e) {
+                        throw new AssertionError("request " + i + " (kind " + new Random(i).nextInt(12) + "): " + e, e);
+                    }
+                    int status = r.statusCode();
+                    if (status >= 500) {
+                        serverErrors.incrementAndGet();
+                    } else if (status >= 400) {
+                        clientErrors.incrementAndGet();
+                    } else {
+                        ok.incrementAndGet();
+                    }
+                    assertTrue(status == 200 || (status >= 400 && status < 500), i + ": " + status + " " + r.body());
+                    assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(""), i + ": " + r.body());
+                    JsonObject reply = Json.createReader(new StringReader(r.body())).readObject();
+                    assertEquals(status == 200 ? 0 : status, reply.getInt("errCode"), r.body());
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : all) {
+            f.get();
+        }
+    }
+
+    /** The heap in use after two full collections. */
+    private static long usedHeapAfterGc() throws InterruptedException {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        memory.gc();
+        Thread.sleep(200);
+        memory.gc();
+        return memory.getHeapMemoryUsage().getUsed();
     }
 
     private static HttpRequest request(DeployedWar war, Random random, List<byte[]> good, List<byte[]> bad, int i) {
