@@ -167,14 +167,20 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
-     * Waits for the write in progress, refuses every later one, then flushes and closes the
+     * Waits for the write in progress and refuses every later one, which then throws; the
+     * {@link #operations} logger still writes. After it, the trail's head is final.
+     */
+    public synchronized void refuseWrites() {
+        closed = true;
+    }
+
+    /**
+     * Refuses every later write (see {@link #refuseWrites}), then flushes and closes the
      * audit files.
      */
     @Override
     public void close() {
-        synchronized (this) {
-            closed = true;
-        }
+        refuseWrites();
         context.stop(30, TimeUnit.SECONDS);
     }
 }

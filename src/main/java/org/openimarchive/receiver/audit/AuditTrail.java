@@ -31,6 +31,11 @@ public final class AuditTrail {
         return chain.head();
     }
 
+    /** Refuses every later record: see {@link AuditLog#refuseWrites}. */
+    public void refuseWrites() {
+        log.refuseWrites();
+    }
+
     /** Writes one record, a JSON object on one line. */
     public void write(String record) throws AuditWriteException {
         String marked = resumed ? record.substring(0, record.length() - 1) + ",\"resumed\":true}" : record;

@@ -113,9 +113,11 @@ public final class ReceiverLifecycle implements ServletContextListener {
         ServletContext context = event.getServletContext();
         if (context.getAttribute(CallbackReceiver.ATTRIBUTE) instanceof CallbackReceiver receiver) {
             context.removeAttribute(CallbackReceiver.ATTRIBUTE);
+            // a request the container stopped waiting for is answered 503 from here on: the head is the last record
+            String head = receiver.recorder().stop();
             // the head of the chain, for the operator to keep elsewhere: verify cannot see the newest records removed
             receiver.operations().info("OpenIM callback receiver stopping at {}; audit chain head (verify --anchor): {}",
-                    displayPath(context), receiver.recorder().chainHead());
+                    displayPath(context), head);
             receiver.auditLog().close();
             receiver.directoryLock().close();
         }

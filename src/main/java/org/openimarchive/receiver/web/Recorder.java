@@ -44,8 +44,14 @@ final class Recorder {
         }
     }
 
-    /** The last record written, as {@code SEQ:HASH}. */
-    synchronized String chainHead() {
+    /**
+     * Refuses every later record (its write throws, so its request is answered 503), once the
+     * one being written is done.
+     *
+     * @return the last record written, as {@code SEQ:HASH}: final
+     */
+    synchronized String stop() {
+        trail.refuseWrites();
         return trail.head();
     }
 
