@@ -228,6 +228,18 @@ final class TomcatServer implements AutoCloseable {
         process.waitFor(60, TimeUnit.SECONDS);
     }
 
+    /**
+     * SIGTERM, and waits: Tomcat's shutdown hook stops the connector, lets the requests in
+     * flight finish, then stops the WAR. Fails if the JVM has not exited within a minute.
+     */
+    void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new IllegalStateException("Tomcat did not stop within a minute of SIGTERM:\n" + allLogs());
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();
