@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ public final class ReceiverConfig {
     public static final String AUDIT_RETENTION_DAYS = "callback.audit.retentionDays";
     public static final String AUDIT_CONTENT = "callback.audit.content";
     public static final String MAX_BODY_BYTES = "callback.maxBodyBytes";
+    public static final String BODY_TIMEOUT_SECONDS = "callback.bodyTimeoutSeconds";
     public static final String ALLOWED_SOURCES = "callback.allowedSources";
     public static final String LOG4J_CONFIG = "callback.log4jConfig";
     public static final String ADMIN_SOURCES = "callback.adminSources";
@@ -45,6 +47,7 @@ public final class ReceiverConfig {
     public static final int DEFAULT_AUDIT_RETENTION_DAYS = 90;
     public static final ContentMode DEFAULT_AUDIT_CONTENT = ContentMode.FULL;
     public static final String DEFAULT_MAX_BODY_BYTES = "1 MB";
+    public static final int DEFAULT_BODY_TIMEOUT_SECONDS = 10;
     public static final String DEFAULT_ALLOWED_SOURCES = "127.0.0.0/8, ::1";
     public static final String DEFAULT_ADMIN_SOURCES = "127.0.0.0/8, ::1";
     public static final int DEFAULT_STATS_DAYS = 30;
@@ -54,12 +57,13 @@ public final class ReceiverConfig {
     static final long MAX_FILE_SIZE = 1L << 40;
     static final long MIN_BODY_BYTES = 1024;
     static final long MAX_BODY = 64L << 20;
+    static final int MAX_BODY_TIMEOUT_SECONDS = 600;
     static final int MAX_RETENTION_DAYS = 36_500;
     static final int MAX_STATS_DAYS = 366;
     static final int MIN_HMAC_KEY_BYTES = 16;
 
     private static final Set<String> NAMES = Set.of(AUDIT_DIR, AUDIT_MAX_FILE_SIZE, AUDIT_RETENTION_DAYS,
-            AUDIT_CONTENT, MAX_BODY_BYTES, ALLOWED_SOURCES, LOG4J_CONFIG, ADMIN_SOURCES, STATS_DAYS, STATS_TIME_ZONE, AUDIT_HMAC_KEY_FILE);
+            AUDIT_CONTENT, MAX_BODY_BYTES, BODY_TIMEOUT_SECONDS, ALLOWED_SOURCES, LOG4J_CONFIG, ADMIN_SOURCES, STATS_DAYS, STATS_TIME_ZONE, AUDIT_HMAC_KEY_FILE);
     private static final Pattern SIZE = Pattern.compile("(\\d{1,13})\\s*(|B|KB|MB|GB)", Pattern.CASE_INSENSITIVE);
 
     private final Path auditDir;
@@ -67,6 +71,7 @@ public final class ReceiverConfig {
     private final int auditRetentionDays;
     private final ContentMode auditContent;
     private final int maxBodyBytes;
+    private final Duration bodyTimeout;
     private final SourceAllowlist allowedSources;
     private final Path log4jConfig;
     private final SourceAllowlist adminSources;
@@ -83,6 +88,8 @@ public final class ReceiverConfig {
                 MAX_RETENTION_DAYS, "days");
         this.auditContent = r.contentMode();
         this.maxBodyBytes = (int) r.size(MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES, MIN_BODY_BYTES, MAX_BODY);
+        this.bodyTimeout = Duration.ofSeconds(r.wholeNumber(BODY_TIMEOUT_SECONDS, DEFAULT_BODY_TIMEOUT_SECONDS, 1,
+                MAX_BODY_TIMEOUT_SECONDS, "seconds"));
         this.allowedSources = r.allowlist(ALLOWED_SOURCES, DEFAULT_ALLOWED_SOURCES);
         this.log4jConfig = r.log4jConfig();
         this.adminSources = r.allowlist(ADMIN_SOURCES, DEFAULT_ADMIN_SOURCES);
@@ -140,6 +147,11 @@ public final class ReceiverConfig {
 
     public int maxBodyBytes() {
         return maxBodyBytes;
+    }
+
+    /** How long a body may take to arrive whole, from its first read. */
+    public Duration bodyTimeout() {
+        return bodyTimeout;
     }
 
     public SourceAllowlist allowedSources() {

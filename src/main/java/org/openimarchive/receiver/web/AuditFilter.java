@@ -35,7 +35,7 @@ public final class AuditFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain) {
         long start = System.nanoTime();
         CallbackExchange exchange = new CallbackExchange(
-                receiver.clock().instant(), request, receiver.config().maxBodyBytes());
+                receiver.clock().instant(), request, receiver.config().maxBodyBytes(), receiver.config().bodyTimeout());
         request.setAttribute(CallbackExchange.ATTRIBUTE, exchange);
         try {
             chain.doFilter(request, response);
@@ -87,7 +87,7 @@ public final class AuditFilter extends HttpFilter {
                 byte[] body = exchange.body();
                 bodyBytes = (long) body.length;
                 bodySha256 = AuditLineFormat.sha256Hex(body);
-            } catch (RequestBody.TooLargeException e) {
+            } catch (RequestBody.RefusedException e) {
                 bodyBytes = e.bytes();
             } catch (IOException e) {
                 // the sender went away while sending: what was read is not known whole
@@ -111,8 +111,8 @@ public final class AuditFilter extends HttpFilter {
             response.setHeader("Allow", "POST");
         }
         boolean tooLarge = refusal == Refusal.BODY_TOO_LARGE;
-        if (tooLarge && request.getContentLengthLong() > RequestBody.SWALLOW_BYTES) {
-            // more than is worth reading: the connection ends with the reply
+        if (refusal == Refusal.BODY_TOO_SLOW || tooLarge && request.getContentLengthLong() > RequestBody.SWALLOW_BYTES) {
+            // not worth waiting for or reading: the connection ends with the reply
             response.setHeader("Connection", "close");
         }
         send(response, refusal.status(), Reply.error(refusal, exchange.detail()));

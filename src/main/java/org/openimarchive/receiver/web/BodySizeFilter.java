@@ -5,7 +5,8 @@ import org.openimarchive.receiver.config.ReceiverConfig;
 
 /**
  * Reads the body whole within {@code callback.maxBodyBytes}, refusing with 413 a declared
- * Content-Length over the limit before reading, and a chunked body as soon as it passes it.
+ * Content-Length over the limit before reading, and a chunked body as soon as it passes it;
+ * and within {@code callback.bodyTimeoutSeconds}, refusing with 408 a body that trickles in.
  */
 public final class BodySizeFilter extends CheckFilter {
 
@@ -16,9 +17,14 @@ public final class BodySizeFilter extends CheckFilter {
         try {
             exchange.body();
             return true;
-        } catch (RequestBody.TooLargeException e) {
-            exchange.refuse(Refusal.BODY_TOO_LARGE, "body is over " + ReceiverConfig.MAX_BODY_BYTES + " ("
-                    + receiver().config().maxBodyBytes() + " bytes)");
+        } catch (RequestBody.RefusedException e) {
+            if (e instanceof RequestBody.TooSlowException) {
+                exchange.refuse(Refusal.BODY_TOO_SLOW, "body not received whole within " + ReceiverConfig.BODY_TIMEOUT_SECONDS
+                        + " (" + receiver().config().bodyTimeout().toSeconds() + " s): " + e.bytes() + " bytes arrived");
+            } else {
+                exchange.refuse(Refusal.BODY_TOO_LARGE, "body is over " + ReceiverConfig.MAX_BODY_BYTES + " ("
+                        + receiver().config().maxBodyBytes() + " bytes)");
+            }
             return false;
         } catch (IOException e) {
             exchange.refuse(Refusal.INVALID_CALLBACK, "body could not be read whole");

@@ -3,6 +3,7 @@ package org.openimarchive.receiver.web;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import org.openimarchive.receiver.callback.ParsedCallback;
 
@@ -19,9 +20,10 @@ final class CallbackExchange {
     private final Instant receivedAt;
     private final HttpServletRequest request;
     private final int maxBodyBytes;
+    private final Duration bodyTimeout;
 
     private byte[] body;
-    private long oversizedBytes = -1;
+    private RequestBody.RefusedException refusedBody;
     private IOException readFailure;
     private ParsedCallback callback;
     private boolean accepted;
@@ -29,10 +31,11 @@ final class CallbackExchange {
     private String detail;
     private String bodyOperationID;
 
-    CallbackExchange(Instant receivedAt, HttpServletRequest request, int maxBodyBytes) {
+    CallbackExchange(Instant receivedAt, HttpServletRequest request, int maxBodyBytes, Duration bodyTimeout) {
         this.receivedAt = receivedAt;
         this.request = request;
         this.maxBodyBytes = maxBodyBytes;
+        this.bodyTimeout = bodyTimeout;
     }
 
     static CallbackExchange of(ServletRequest request) {
@@ -50,19 +53,23 @@ final class CallbackExchange {
         return request;
     }
 
-    /** The whole body, read once within {@code callback.maxBodyBytes}; a failure is final too. */
-    byte[] body() throws IOException, RequestBody.TooLargeException {
-        if (oversizedBytes >= 0) {
-            throw new RequestBody.TooLargeException(oversizedBytes);
+    /**
+     * The whole body, read once within {@code callback.maxBodyBytes} and
+     * {@code callback.bodyTimeoutSeconds}; a failure is final too.
+     */
+    byte[] body() throws IOException, RequestBody.RefusedException {
+        if (refusedBody != null) {
+            throw refusedBody;
         }
         if (readFailure != null) {
             throw readFailure;
         }
         if (body == null) {
             try {
-                body = RequestBody.read(request.getInputStream(), request.getContentLengthLong(), maxBodyBytes);
-            } catch (RequestBody.TooLargeException e) {
-                oversizedBytes = e.bytes();
+                body = RequestBody.read(request.getInputStream(), request.getContentLengthLong(), maxBodyBytes,
+                        bodyTimeout, System::nanoTime);
+            } catch (RequestBody.RefusedException e) {
+                refusedBody = e;
                 throw e;
             } catch (IOException e) {
                 readFailure = e;

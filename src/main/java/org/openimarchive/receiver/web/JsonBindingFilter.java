@@ -19,7 +19,7 @@ public final class JsonBindingFilter extends CheckFilter {
         } catch (InvalidCallbackException e) {
             exchange.refuse(Refusal.INVALID_CALLBACK, e.getMessage(), e.operationID());
             return false;
-        } catch (IOException | RequestBody.TooLargeException e) {
+        } catch (IOException | RequestBody.RefusedException e) {
             // BodySizeFilter comes first and has read the body whole
             throw new IllegalStateException("BodySizeFilter must come before JsonBindingFilter", e);
         }

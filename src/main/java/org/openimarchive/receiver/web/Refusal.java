@@ -6,6 +6,7 @@ public enum Refusal {
     SOURCE_NOT_ALLOWED(403, "source address not allowed"),
     NOT_FOUND(404, "unknown command"),
     METHOD_NOT_ALLOWED(405, "method not allowed"),
+    BODY_TOO_SLOW(408, "body too slow"),
     BODY_TOO_LARGE(413, "body too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported content type"),
     INTERNAL_ERROR(500, "internal error"),

@@ -2,32 +2,58 @@ package org.openimarchive.receiver.web;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 
 /**
- * Reads a request body whole, but never more than a limit: a declared Content-Length over
- * the limit is refused before a byte is read, and a body without one (chunked) is counted
- * while it is read and refused as soon as it passes the limit.
+ * Reads a request body whole, but never more than a limit and never for longer than a
+ * deadline: a declared Content-Length over the limit is refused before a byte is read, a
+ * body without one (chunked) is counted while it is read and refused as soon as it passes
+ * the limit, and a body still incomplete when a read returns after the deadline is refused
+ * as too slow. A read that blocks is bounded by the container's own read timeout, not here.
  */
 final class RequestBody {
 
-    /** The body is larger than the limit; {@link #bytes} is what is known of its size. */
-    static final class TooLargeException extends Exception {
+    /** A body refused before it was read to its end; {@link #bytes} is what is known of its size. */
+    abstract static sealed class RefusedException extends Exception permits TooLargeException, TooSlowException {
         private static final long serialVersionUID = 1L;
         private final long bytes;
 
-        TooLargeException(long bytes) {
+        RefusedException(long bytes) {
             super(null, null, false, false);
             this.bytes = bytes;
         }
 
-        /** The declared length, or the bytes read when the limit was passed. */
         long bytes() {
             return bytes;
         }
     }
 
+    /** The body is larger than the limit: the declared length, or the bytes read when the limit was passed. */
+    static final class TooLargeException extends RefusedException {
+        private static final long serialVersionUID = 1L;
+
+        TooLargeException(long bytes) {
+            super(bytes);
+        }
+    }
+
+    /** The body did not arrive whole within the deadline: the bytes that had arrived. */
+    static final class TooSlowException extends RefusedException {
+        private static final long serialVersionUID = 1L;
+
+        TooSlowException(long bytes) {
+            super(bytes);
+        }
+    }
+
     /** How much of a refused body is read and dropped so that the sender can read the refusal. */
     static final long SWALLOW_BYTES = 2L << 20;
+    /** The first buffer; it doubles as bytes arrive, up to the declared length or the limit. */
+    private static final int CHUNK = 8192;
 
     private RequestBody() {
     }
@@ -58,20 +84,55 @@ final class RequestBody {
 
     /**
      * @param declaredLength the Content-Length, or -1 when none was sent
+     * @param timeout        how long the whole body may take, from the first read
+     * @param nanoTime       the clock, as {@link System#nanoTime}
+     * @throws IOException when a read fails before the deadline, other than by the container's read timeout
      */
-    static byte[] read(InputStream in, long declaredLength, int limit) throws IOException, TooLargeException {
+    static byte[] read(InputStream in, long declaredLength, int limit, Duration timeout, LongSupplier nanoTime)
+            throws IOException, RefusedException {
         if (declaredLength > limit) {
             throw new TooLargeException(declaredLength);
         }
-        if (declaredLength >= 0) {
-            // grows as bytes arrive: a sender that declares a large body and stalls holds no large buffer
-            return in.readNBytes((int) declaredLength);
+        // no length given: at most one byte past the limit
+        int max = declaredLength >= 0 ? (int) declaredLength : limit + 1;
+        long start = nanoTime.getAsLong();
+        // grows as bytes arrive: a sender that declares a large body and stalls holds no large buffer
+        byte[] body = new byte[Math.min(max, CHUNK)];
+        int n = 0;
+        while (n < max) {
+            if (n == body.length) {
+                body = Arrays.copyOf(body, (int) Math.min(max, 2L * body.length));
+            }
+            int read;
+            try {
+                read = in.read(body, n, body.length - n);
+            } catch (IOException e) {
+                if (isReadTimeout(e) || nanoTime.getAsLong() - start > timeout.toNanos()) {
+                    throw new TooSlowException(n);
+                }
+                throw e;
+            }
+            if (read < 0) {
+                break;
+            }
+            n += read;
+            if (n < max && nanoTime.getAsLong() - start > timeout.toNanos()) {
+                throw new TooSlowException(n);
+            }
         }
-        // no length given: read in chunks, at most one byte past the limit
-        byte[] body = in.readNBytes(limit + 1);
-        if (body.length > limit) {
-            throw new TooLargeException(body.length);
+        if (declaredLength < 0 && n > limit) {
+            throw new TooLargeException(n);
         }
-        return body;
+        return n == body.length ? body : Arrays.copyOf(body, n);
+    }
+
+    /** The container gave up waiting for the next bytes: Tomcat's connectionTimeout, Jetty's idleTimeout. */
+    private static boolean isReadTimeout(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException || t instanceof TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

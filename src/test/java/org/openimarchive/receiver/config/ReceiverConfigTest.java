@@ -40,6 +40,7 @@ class ReceiverConfigTest {
         assertEquals(90, config.auditRetentionDays());
         assertEquals(ContentMode.FULL, config.auditContent());
         assertEquals(1 << 20, config.maxBodyBytes());
+        assertEquals(java.time.Duration.ofSeconds(10), config.bodyTimeout());
         assertEquals("[127.0.0.0/8, ::1]", config.allowedSources().toString());
         assertNull(config.log4jConfig());
         assertEquals("[127.0.0.0/8, ::1]", config.adminSources().toString());
@@ -65,6 +66,7 @@ class ReceiverConfigTest {
         params.put(ReceiverConfig.STATS_DAYS, "7");
         params.put(ReceiverConfig.AUDIT_CONTENT, "SHA256");
         params.put(ReceiverConfig.MAX_BODY_BYTES, "65536");
+        params.put(ReceiverConfig.BODY_TIMEOUT_SECONDS, "3");
         params.put(ReceiverConfig.ALLOWED_SOURCES, "10.0.0.0/8");
         system.put(ReceiverConfig.AUDIT_DIR, dir.resolve("from-property").toString());
         system.put(ReceiverConfig.ALLOWED_SOURCES, "");
@@ -74,6 +76,8 @@ class ReceiverConfigTest {
         assertEquals(7, config.auditRetentionDays());
         assertEquals(ContentMode.SHA256, config.auditContent());
         assertEquals(65536, config.maxBodyBytes());
+        assertEquals(java.time.Duration.ofSeconds(3), config.bodyTimeout());
+        assertTrue(config.describe().contains("callback.bodyTimeoutSeconds=3 (context parameter)"), config.describe());
         assertTrue(config.allowedSources().isEmpty());
         assertTrue(config.describe().contains("callback.audit.dir=" + dir.resolve("from-property") + " (system property)"),
                 config.describe());
@@ -87,6 +91,7 @@ class ReceiverConfigTest {
         params.put(ReceiverConfig.AUDIT_RETENTION_DAYS, "0");
         params.put(ReceiverConfig.AUDIT_CONTENT, "some");
         params.put(ReceiverConfig.MAX_BODY_BYTES, "1 GB");
+        params.put(ReceiverConfig.BODY_TIMEOUT_SECONDS, "10s");
         params.put(ReceiverConfig.ALLOWED_SOURCES, "10.0.0.0/8, 10.0.0.0/40");
         params.put(ReceiverConfig.LOG4J_CONFIG, dir.resolve("missing.xml").toString());
         params.put(ReceiverConfig.ADMIN_SOURCES, "everyone");
@@ -102,6 +107,7 @@ class ReceiverConfigTest {
                 "callback.audit.retentionDays: '0' is not a whole number of days from 1 to 36500",
                 "callback.audit.content: 'some' is not one of full, sha256, omit",
                 "callback.maxBodyBytes: '1 GB' is not a size from 1 KB to 64 MB (bytes, or a number with KB, MB or GB)",
+                "callback.bodyTimeoutSeconds: '10s' is not a whole number of seconds from 1 to 600",
                 "callback.allowedSources: '10.0.0.0/40' is not an IPv4 or IPv6 address or CIDR block (such as 10.0.0.0/8 or fd00::/8)",
                 "callback.log4jConfig: '" + dir.resolve("missing.xml") + "' is not the absolute path of a readable log4j2 XML file",
                 "callback.adminSources: 'everyone' is not an IPv4 or IPv6 address or CIDR block (such as 10.0.0.0/8 or fd00::/8)",
@@ -110,10 +116,23 @@ class ReceiverConfigTest {
                 "callback.allowedSource: unknown parameter; did you mean callback.allowedSources?",
                 "callback.colour: unknown parameter (known: callback.adminSources, callback.allowedSources, "
                         + "callback.audit.content, callback.audit.dir, callback.audit.hmacKeyFile, callback.audit.maxFileSize, "
-                        + "callback.audit.retentionDays, callback.log4jConfig, callback.maxBodyBytes, "
+                        + "callback.audit.retentionDays, callback.bodyTimeoutSeconds, callback.log4jConfig, callback.maxBodyBytes, "
                         + "callback.stats.days, callback.stats.timeZone)"), e.problems());
         assertTrue(e.getMessage().startsWith("OpenIM callback receiver not started, invalid configuration: "
                 + "callback.audit.dir: 'relative/dir' must be an absolute path; "), e.getMessage());
+    }
+
+    @Test
+    void bodyTimeoutIsOneToSixHundredSeconds() {
+        params.put(ReceiverConfig.AUDIT_DIR, dir.toString());
+        params.put(ReceiverConfig.BODY_TIMEOUT_SECONDS, "600");
+        assertEquals(java.time.Duration.ofSeconds(600), load().bodyTimeout());
+        params.put(ReceiverConfig.BODY_TIMEOUT_SECONDS, "1");
+        assertEquals(java.time.Duration.ofSeconds(1), load().bodyTimeout());
+        params.put(ReceiverConfig.BODY_TIMEOUT_SECONDS, "0");
+        assertEquals(List.of("callback.bodyTimeoutSeconds: '0' is not a whole number of seconds from 1 to 600"), problems());
+        params.put(ReceiverConfig.BODY_TIMEOUT_SECONDS, "601");
+        assertEquals(List.of("callback.bodyTimeoutSeconds: '601' is not a whole number of seconds from 1 to 600"), problems());
     }
 
     @Test

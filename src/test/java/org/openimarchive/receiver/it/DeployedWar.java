@@ -40,6 +40,8 @@ final class DeployedWar implements AutoCloseable {
     static final String CONTEXT = "/callbackExample";
     static final String COMMAND_PATH = CONTEXT + "/callbackAfterSendSingleMsgCommand";
     static final String IPV4_LOOPBACK = "127.0.0.1";
+    /** Jetty's own default idleTimeout: how long a connection may send nothing, per read. */
+    static final Duration JETTY_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
     private final Server server;
     private final InetAddress host;
@@ -59,14 +61,24 @@ final class DeployedWar implements AutoCloseable {
 
     /** Deploys with {@code callback.audit.dir} set to {@code auditDir} and the other parameters given. */
     static DeployedWar deploy(Path auditDir, Map<String, String> params) throws Exception {
-        return deploy(auditDir, params, IPV4_LOOPBACK);
+        return deploy(auditDir, params, IPV4_LOOPBACK, JETTY_IDLE_TIMEOUT);
     }
 
     /** As {@link #deploy(Path, Map)}, listening on {@code host}: an IP literal, such as {@code ::1}. */
     static DeployedWar deploy(Path auditDir, Map<String, String> params, String host) throws Exception {
+        return deploy(auditDir, params, host, JETTY_IDLE_TIMEOUT);
+    }
+
+    /** As {@link #deploy(Path, Map)}, with the connector's idleTimeout set to {@code idleTimeout}. */
+    static DeployedWar deploy(Path auditDir, Map<String, String> params, Duration idleTimeout) throws Exception {
+        return deploy(auditDir, params, IPV4_LOOPBACK, idleTimeout);
+    }
+
+    private static DeployedWar deploy(Path auditDir, Map<String, String> params, String host, Duration idleTimeout)
+            throws Exception {
         Map<String, String> all = new HashMap<>(params);
         all.putIfAbsent("callback.audit.dir", auditDir.toString());
-        Server server = start(all, host);
+        Server server = start(all, host, idleTimeout);
         int port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
         InetAddress address = InetAddress.getByName(host); // a literal: no name lookup
         String authority = (address instanceof Inet6Address ? "[" + host + "]" : host) + ":" + port;
@@ -77,14 +89,15 @@ final class DeployedWar implements AutoCloseable {
 
     /** Starts Jetty with the WAR; throws what the deployment threw when it fails. */
     static Server start(Map<String, String> params) throws Exception {
-        return start(params, IPV4_LOOPBACK);
+        return start(params, IPV4_LOOPBACK, JETTY_IDLE_TIMEOUT);
     }
 
-    private static Server start(Map<String, String> params, String host) throws Exception {
+    private static Server start(Map<String, String> params, String host, Duration idleTimeout) throws Exception {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost(host);
         connector.setPort(0);
+        connector.setIdleTimeout(idleTimeout.toMillis());
         server.addConnector(connector);
         WebAppContext webapp = new WebAppContext();
         webapp.setWar(warFile().toString());
@@ -142,6 +155,19 @@ final class DeployedWar implements AutoCloseable {
 
     /** A response read off a raw socket. */
     record RawResponse(int status, Map<String, String> headers, String body) {
+
+        /** Parses what a server sent before it closed the connection. */
+        static RawResponse parse(byte[] received) {
+            String response = new String(received, StandardCharsets.UTF_8);
+            int end = response.indexOf("\r\n\r\n");
+            String[] head = response.substring(0, end).split("\r\n");
+            Map<String, String> headers = new HashMap<>();
+            for (int i = 1; i < head.length; i++) {
+                int colon = head[i].indexOf(':');
+                headers.put(head[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), head[i].substring(colon + 1).trim());
+            }
+            return new RawResponse(Integer.parseInt(head[0].split(" ")[1]), headers, response.substring(end + 4));
+        }
     }
 
     /**
@@ -163,15 +189,7 @@ final class DeployedWar implements AutoCloseable {
             socket.setSoTimeout(30_000);
             socket.getOutputStream().write(request);
             socket.getOutputStream().flush();
-            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            int end = response.indexOf("\r\n\r\n");
-            String[] head = response.substring(0, end).split("\r\n");
-            Map<String, String> headers = new HashMap<>();
-            for (int i = 1; i < head.length; i++) {
-                int colon = head[i].indexOf(':');
-                headers.put(head[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), head[i].substring(colon + 1).trim());
-            }
-            return new RawResponse(Integer.parseInt(head[0].split(" ")[1]), headers, response.substring(end + 4));
+            return RawResponse.parse(socket.getInputStream().readAllBytes());
         }
     }
 

@@ -1,0 +1,219 @@
+package org.openimarchive.receiver.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.StringReader;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openimarchive.receiver.Fixtures;
+
+/**
+ * Senders that trickle or stall, on the WAR on embedded Jetty with
+ * {@code callback.bodyTimeoutSeconds} 2 and Jetty's idleTimeout 4 s: a body that trickles in
+ * is answered 408 at the first read after the deadline and its connection closed; connections
+ * that stall after their headers, or send nothing, are ended by the container's idle timeout,
+ * and meanwhile a callback is answered 200 as usual.
+ */
+class SlowSenderIT {
+
+    private static final Duration BODY_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(4);
+    /** The trickling sender's pace: one byte per interval, each within the idle timeout. */
+    private static final Duration TRICKLE_INTERVAL = Duration.ofMillis(250);
+    /** What a loaded machine may add to a deadline before the reply is seen. */
+    private static final Duration SLACK = Duration.ofSeconds(3);
+    private static final int STALLED = 50;
+    private static final Pattern TOO_SLOW = Pattern.compile(
+            "body not received whole within callback\\.bodyTimeoutSeconds \\(2 s\\): (\\d+) bytes arrived");
+
+    @TempDir
+    Path auditDir;
+
+    @Test
+    void aTricklingBodyIsAnswered408AtTheDeadlineAndItsConnectionClosed() throws Exception {
+        try (DeployedWar war = deploy()) {
+            byte[] body = Fixtures.bytes("good/v3.8-text.json");
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), war.port())) {
+                socket.setSoTimeout((int) (BODY_TIMEOUT.plus(IDLE_TIMEOUT).plus(SLACK).toMillis()));
+                OutputStream out = socket.getOutputStream();
+                out.write(headers("trickle", body.length));
+                out.flush();
+                long start = System.nanoTime();
+                Thread trickle = new Thread(() -> trickle(out, body));
+                trickle.start();
+                byte[] received = socket.getInputStream().readAllBytes(); // to the server's close
+                Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+                trickle.interrupt();
+                trickle.join();
+
+                DeployedWar.RawResponse response = DeployedWar.RawResponse.parse(received);
+                JsonObject reply = Json.createReader(new StringReader(response.body())).readObject();
+                Matcher detail = TOO_SLOW.matcher(reply.getString("errDlt"));
+                assertTrue(detail.matches(), response.body());
+                long arrived = Long.parseLong(detail.group(1));
+                System.out.printf("slow senders: a body of %d bytes at 1 byte per %d ms: %d answered after %d ms, "
+                        + "%d bytes had arrived, connection %s%n", body.length, TRICKLE_INTERVAL.toMillis(),
+                        response.status(), elapsed.toMillis(), arrived, response.headers().get("connection"));
+                assertEquals(408, response.status());
+                assertEquals("close", response.headers().get("connection"));
+                assertEquals("{\"actionCode\":1,\"errCode\":408,\"errMsg\":\"body too slow\",\"errDlt\":\""
+                        + detail.group() + "\",\"nextCode\":0}", response.body());
+                assertTrue(elapsed.compareTo(BODY_TIMEOUT) >= 0, "answered before the deadline: " + elapsed);
+                assertTrue(elapsed.compareTo(BODY_TIMEOUT.plus(TRICKLE_INTERVAL).plus(SLACK)) < 0,
+                        "answered " + elapsed.toMillis() + " ms after the headers");
+                assertTrue(arrived > 0 && arrived < body.length, Long.toString(arrived));
+
+                JsonObject record = war.auditRecord("trickle");
+                assertEquals(408, record.getInt("status"));
+                assertEquals(detail.group(), record.getString("error"));
+                assertEquals(arrived, record.getJsonNumber("bodyBytes").longValue());
+            }
+        }
+    }
+
+    @Test
+    void connectionsThatStallDoNotKeepACallbackFromBeingAnswered() throws Exception {
+        try (DeployedWar war = deploy()) {
+            List<Socket> afterHeaders = new ArrayList<>();
+            List<Socket> silent = new ArrayList<>();
+            ExecutorService readers = Executors.newFixedThreadPool(2 * STALLED);
+            try {
+                List<Future<End>> stalledEnds = new ArrayList<>();
+                List<Future<End>> silentEnds = new ArrayList<>();
+                for (int i = 0; i < STALLED; i++) {
+                    Socket socket = new Socket(InetAddress.getLoopbackAddress(), war.port());
+                    socket.getOutputStream().write(headers("stall-" + i, 1000));
+                    socket.getOutputStream().flush();
+                    afterHeaders.add(socket);
+                    stalledEnds.add(readers.submit(() -> End.of(socket)));
+                    Socket quiet = new Socket(InetAddress.getLoopbackAddress(), war.port());
+                    silent.add(quiet);
+                    silentEnds.add(readers.submit(() -> End.of(quiet)));
+                }
+                long start = System.nanoTime();
+                HttpResponse<String> ok = war.post(DeployedWar.COMMAND_PATH, Fixtures.bytes("good/v3.8-text.json"), "amid-stalls");
+                long okMillis = (System.nanoTime() - start) / 1_000_000;
+                assertEquals(200, ok.statusCode(), ok.body());
+
+                // every stalled connection is ended by the server, none by us
+                Outcome stalled = Outcome.of(stalledEnds);
+                Outcome idle = Outcome.of(silentEnds);
+                System.out.printf("slow senders: %d connections stalled after their headers and %d silent: a callback "
+                        + "amid them answered 200 in %d ms; the stalled ended after %d to %d ms, %d of them with a 408 "
+                        + "reply, the rest closed; the silent closed after %d to %d ms, %d with a reply%n", STALLED, STALLED,
+                        okMillis, stalled.fastestMillis, stalled.slowestMillis, stalled.replies408, idle.fastestMillis,
+                        idle.slowestMillis, idle.replies408 + idle.otherReplies);
+                assertEquals(0, stalled.otherReplies);
+                assertEquals(0, idle.replies408 + idle.otherReplies);
+                assertTrue(stalled.slowestMillis < IDLE_TIMEOUT.plus(SLACK).toMillis(), stalled.slowestMillis + " ms");
+                assertTrue(idle.slowestMillis < IDLE_TIMEOUT.plus(SLACK).toMillis(), idle.slowestMillis + " ms");
+            } finally {
+                readers.shutdownNow();
+                for (Socket socket : afterHeaders) {
+                    socket.close();
+                }
+                for (Socket socket : silent) {
+                    socket.close();
+                }
+            }
+            // one record for each stalled body: 408, nothing of it arrived
+            for (int i = 0; i < STALLED; i++) {
+                JsonObject record = war.auditRecord("stall-" + i);
+                assertEquals(408, record.getInt("status"));
+                assertEquals("body not received whole within callback.bodyTimeoutSeconds (2 s): 0 bytes arrived",
+                        record.getString("error"));
+            }
+            assertEquals(200, war.auditRecord("amid-stalls").getInt("status"));
+            // and the 404 of DeployedWar's probe; none of the silent connections left a record
+            assertEquals(Map.of(200, 1L, 404, 1L, 408, (long) STALLED), war.auditRecords().stream()
+                    .collect(Collectors.groupingBy(r -> r.getInt("status"), Collectors.counting())));
+        }
+    }
+
+    private DeployedWar deploy() throws Exception {
+        return DeployedWar.deploy(auditDir, Map.of("callback.bodyTimeoutSeconds", Long.toString(BODY_TIMEOUT.toSeconds())),
+                IDLE_TIMEOUT);
+    }
+
+    private static byte[] headers(String operationID, int contentLength) {
+        return ("POST " + DeployedWar.COMMAND_PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "operationID: " + operationID + "\r\nContent-Length: " + contentLength + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Sends the body a byte at a time until it is sent, the server closes, or the test is done. */
+    private static void trickle(OutputStream out, byte[] body) {
+        try {
+            for (byte b : body) {
+                out.write(b);
+                out.flush();
+                Thread.sleep(TRICKLE_INTERVAL.toMillis());
+            }
+        } catch (IOException | InterruptedException e) {
+            // the server closed the connection, or the reply is in
+        }
+    }
+
+    /** How a connection ended: how long after it was opened, and with what reply (0: none). */
+    private record End(long millis, int status) {
+
+        /** Reads the connection to its end (the server's close or reset); it was opened just now. */
+        static End of(Socket socket) throws IOException {
+            long opened = System.nanoTime();
+            socket.setSoTimeout((int) IDLE_TIMEOUT.plus(SLACK).multipliedBy(2).toMillis());
+            byte[] received;
+            try (InputStream in = socket.getInputStream()) {
+                received = in.readAllBytes();
+            } catch (SocketException e) {
+                received = new byte[0]; // reset
+            }
+            long millis = (System.nanoTime() - opened) / 1_000_000;
+            return new End(millis, received.length == 0 ? 0 : DeployedWar.RawResponse.parse(received).status());
+        }
+    }
+
+    /** How a set of connections ended: the first and last, and with what replies. */
+    private static final class Outcome {
+        long fastestMillis = Long.MAX_VALUE;
+        long slowestMillis;
+        int replies408;
+        int otherReplies;
+
+        static Outcome of(List<Future<End>> ends) throws Exception {
+            Outcome outcome = new Outcome();
+            for (Future<End> future : ends) {
+                End end = future.get();
+                outcome.fastestMillis = Math.min(outcome.fastestMillis, end.millis());
+                outcome.slowestMillis = Math.max(outcome.slowestMillis, end.millis());
+                if (end.status() == 408) {
+                    outcome.replies408++;
+                } else if (end.status() != 0) {
+                    outcome.otherReplies++;
+                }
+            }
+            return outcome;
+        }
+    }
+}
