@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,6 +16,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,11 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openimarchive.receiver.Fixtures;
 
 /**
- * Senders that trickle or stall, on the WAR on embedded Jetty with
- * {@code callback.bodyTimeoutSeconds} 2 and Jetty's idleTimeout 4 s: a body that trickles in
- * is answered 408 at the first read after the deadline and its connection closed; connections
- * that stall after their headers, or send nothing, are ended by the container's idle timeout,
- * and meanwhile a callback is answered 200 as usual.
+ * Senders that trickle or stall, with {@code callback.bodyTimeoutSeconds} 2. On embedded Jetty
+ * (idleTimeout 4 s): a body that trickles in is answered 408 at the first read after the
+ * deadline and its connection closed; connections that stall after their headers, or send
+ * nothing, are ended by the idle timeout, and meanwhile a callback is answered 200 as usual.
+ * On Tomcat 10.1 (connectionTimeout 20 s): the same 408, but Tomcat reads on for the rest of
+ * the body before it closes, and a stalled body waits out the connectionTimeout twice.
  */
 class SlowSenderIT {
 
@@ -43,54 +47,136 @@ class SlowSenderIT {
     /** The trickling sender's pace: one byte per interval, each within the idle timeout. */
     private static final Duration TRICKLE_INTERVAL = Duration.ofMillis(250);
     /** What a loaded machine may add to a deadline before the reply is seen. */
-    private static final Duration SLACK = Duration.ofSeconds(3);
+    private static final Duration SLACK = Duration.ofSeconds(5);
     private static final int STALLED = 50;
     private static final Pattern TOO_SLOW = Pattern.compile(
             "body not received whole within callback\\.bodyTimeoutSeconds \\(2 s\\): (\\d+) bytes arrived");
 
     @TempDir
     Path auditDir;
+    @TempDir
+    Path tomcatBase;
 
     @Test
     void aTricklingBodyIsAnswered408AtTheDeadlineAndItsConnectionClosed() throws Exception {
         try (DeployedWar war = deploy()) {
-            byte[] body = Fixtures.bytes("good/v3.8-text.json");
-            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), war.port())) {
-                socket.setSoTimeout((int) (BODY_TIMEOUT.plus(IDLE_TIMEOUT).plus(SLACK).toMillis()));
-                OutputStream out = socket.getOutputStream();
-                out.write(headers("trickle", body.length));
-                out.flush();
+            // Jetty closes with the reply
+            assertTrickleRefused("Jetty 12", war.port(), auditDir, Duration.ZERO);
+        }
+    }
+
+    @Test
+    void onTomcatATricklingBodyIsAnswered408AtTheDeadlineAndAStalledOneAtTheConnectionTimeout() throws Exception {
+        try (TomcatServer tomcat = TomcatServer.start(TomcatServer.home("tomcat10.home"), tomcatBase,
+                Map.of("callback.bodyTimeoutSeconds", Long.toString(BODY_TIMEOUT.toSeconds())))) {
+            tomcat.deploy();
+            Path tomcatAudit = tomcatBase.resolve("logs/openim-audit");
+            try (Socket stalled = new Socket(InetAddress.getLoopbackAddress(), tomcat.port())) {
+                stalled.getOutputStream().write(headers("stall", 1000));
                 long start = System.nanoTime();
-                Thread trickle = new Thread(() -> trickle(out, body));
-                trickle.start();
-                byte[] received = socket.getInputStream().readAllBytes(); // to the server's close
-                Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-                trickle.interrupt();
-                trickle.join();
+                // Tomcat reads on for the rest of the declared body (maxSwallowSize), each read within its connectionTimeout
+                assertTrickleRefused("Tomcat 10.1", tomcat.port(), tomcatAudit, TomcatServer.CONNECTION_TIMEOUT);
 
-                DeployedWar.RawResponse response = DeployedWar.RawResponse.parse(received);
-                JsonObject reply = Json.createReader(new StringReader(response.body())).readObject();
-                Matcher detail = TOO_SLOW.matcher(reply.getString("errDlt"));
-                assertTrue(detail.matches(), response.body());
-                long arrived = Long.parseLong(detail.group(1));
-                System.out.printf("slow senders: a body of %d bytes at 1 byte per %d ms: %d answered after %d ms, "
-                        + "%d bytes had arrived, connection %s%n", body.length, TRICKLE_INTERVAL.toMillis(),
-                        response.status(), elapsed.toMillis(), arrived, response.headers().get("connection"));
+                // Tomcat's read of a body that never comes ends at its connectionTimeout, as 408; then it waits once more
+                stalled.setSoTimeout((int) TomcatServer.CONNECTION_TIMEOUT.multipliedBy(3).toMillis());
+                InputStream in = stalled.getInputStream();
+                DeployedWar.RawResponse response = readResponse(in);
+                long answered = (System.nanoTime() - start) / 1_000_000;
+                assertEquals(-1, in.read());
+                long closed = (System.nanoTime() - start) / 1_000_000;
+                System.out.printf("slow senders, Tomcat 10.1: a connection stalled after its headers: %d after %d ms "
+                        + "(%s), closed after %d ms%n", response.status(), answered, response.body(), closed);
                 assertEquals(408, response.status());
-                assertEquals("close", response.headers().get("connection"));
-                assertEquals("{\"actionCode\":1,\"errCode\":408,\"errMsg\":\"body too slow\",\"errDlt\":\""
-                        + detail.group() + "\",\"nextCode\":0}", response.body());
-                assertTrue(elapsed.compareTo(BODY_TIMEOUT) >= 0, "answered before the deadline: " + elapsed);
-                assertTrue(elapsed.compareTo(BODY_TIMEOUT.plus(TRICKLE_INTERVAL).plus(SLACK)) < 0,
-                        "answered " + elapsed.toMillis() + " ms after the headers");
-                assertTrue(arrived > 0 && arrived < body.length, Long.toString(arrived));
-
-                JsonObject record = war.auditRecord("trickle");
+                assertEquals("{\"actionCode\":1,\"errCode\":408,\"errMsg\":\"body too slow\","
+                        + "\"errDlt\":\"refused by the servlet container\",\"nextCode\":0}", response.body());
+                assertTrue(closed < TomcatServer.CONNECTION_TIMEOUT.multipliedBy(2).plus(SLACK).toMillis(), closed + " ms");
+                JsonObject record = record(tomcatAudit, "stall");
                 assertEquals(408, record.getInt("status"));
-                assertEquals(detail.group(), record.getString("error"));
-                assertEquals(arrived, record.getJsonNumber("bodyBytes").longValue());
+                assertEquals("body not received whole within callback.bodyTimeoutSeconds (2 s): 0 bytes arrived",
+                        record.getString("error"));
             }
         }
+    }
+
+    /**
+     * A body trickling into {@code port} is answered 408 at the deadline, with one record;
+     * once the sender stops, the server closes the connection within {@code closeAfter}.
+     */
+    private static void assertTrickleRefused(String container, int port, Path auditDir, Duration closeAfter)
+            throws Exception {
+        byte[] body = Fixtures.bytes("good/v3.8-text.json");
+        DeployedWar.RawResponse response;
+        Duration answered;
+        Duration closed;
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout((int) BODY_TIMEOUT.plus(closeAfter).plus(IDLE_TIMEOUT).plus(SLACK).toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(headers("trickle", body.length));
+            out.flush();
+            long start = System.nanoTime();
+            Thread trickle = new Thread(() -> trickle(out, body));
+            trickle.start();
+            InputStream in = socket.getInputStream();
+            response = readResponse(in);
+            answered = Duration.ofNanos(System.nanoTime() - start);
+            trickle.interrupt();
+            trickle.join();
+            long stopped = System.nanoTime();
+            try {
+                assertEquals(-1, in.read(), "nothing after the reply");
+            } catch (SocketException e) {
+                // reset: closed all the same
+            }
+            closed = Duration.ofNanos(System.nanoTime() - stopped);
+        }
+
+        JsonObject reply = Json.createReader(new StringReader(response.body())).readObject();
+        Matcher detail = TOO_SLOW.matcher(reply.getString("errDlt"));
+        assertTrue(detail.matches(), response.body());
+        long arrived = Long.parseLong(detail.group(1));
+        System.out.printf("slow senders, %s: a body of %d bytes at 1 byte per %d ms: %d after %d ms, %d bytes had "
+                + "arrived, Connection: %s; closed %d ms after the sender stopped%n", container, body.length,
+                TRICKLE_INTERVAL.toMillis(), response.status(), answered.toMillis(), arrived,
+                response.headers().get("connection"), closed.toMillis());
+        assertEquals(408, response.status());
+        assertEquals("close", response.headers().get("connection"));
+        assertEquals("{\"actionCode\":1,\"errCode\":408,\"errMsg\":\"body too slow\",\"errDlt\":\""
+                + detail.group() + "\",\"nextCode\":0}", response.body());
+        assertTrue(answered.compareTo(BODY_TIMEOUT) >= 0, "answered before the deadline: " + answered);
+        assertTrue(answered.compareTo(BODY_TIMEOUT.plus(TRICKLE_INTERVAL).plus(SLACK)) < 0,
+                "answered " + answered.toMillis() + " ms after the headers");
+        assertTrue(closed.compareTo(closeAfter.plus(SLACK)) < 0, "closed " + closed.toMillis() + " ms after the sender stopped");
+        assertTrue(arrived > 0 && arrived < body.length, Long.toString(arrived));
+
+        JsonObject record = record(auditDir, "trickle");
+        assertEquals(408, record.getInt("status"));
+        assertEquals(detail.group(), record.getString("error"));
+        assertEquals(arrived, record.getJsonNumber("bodyBytes").longValue());
+    }
+
+    /** The one record of {@code operationID} in the active audit file. */
+    private static JsonObject record(Path auditDir, String operationID) throws IOException {
+        List<JsonObject> records = Files.readAllLines(auditDir.resolve("audit.jsonl"), StandardCharsets.UTF_8).stream()
+                .map(line -> Json.createReader(new StringReader(line)).readObject())
+                .filter(r -> !r.isNull("operationID") && r.getString("operationID").equals(operationID)).toList();
+        assertEquals(1, records.size(), records.toString());
+        return records.get(0);
+    }
+
+    /** Reads one response, its body by its Content-Length, leaving the connection open. */
+    private static DeployedWar.RawResponse readResponse(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("closed before the end of the response headers: " + head);
+            }
+            head.write(b);
+        }
+        Matcher length = Pattern.compile("(?i)\r\ncontent-length: *(\\d+)").matcher(head.toString(StandardCharsets.ISO_8859_1));
+        assertTrue(length.find(), head.toString(StandardCharsets.ISO_8859_1));
+        head.write(in.readNBytes(Integer.parseInt(length.group(1))));
+        return DeployedWar.RawResponse.parse(head.toByteArray());
     }
 
     @Test

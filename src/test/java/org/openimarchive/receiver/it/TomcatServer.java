@@ -28,6 +28,8 @@ import java.util.stream.Stream;
 final class TomcatServer implements AutoCloseable {
 
     static final String APP = "callbackExample";
+    /** The connector's connectionTimeout: how long Tomcat waits for the next bytes of a request. */
+    static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(20);
 
     private final Path base;
     private final Process process;
@@ -70,13 +72,13 @@ final class TomcatServer implements AutoCloseable {
                   <Listener className="org.apache.catalina.core.JreMemoryLeakPreventionListener"/>
                   <Listener className="org.apache.catalina.core.ThreadLocalLeakPreventionListener"/>
                   <Service name="Catalina">
-                    <Connector port="%d" address="127.0.0.1" protocol="HTTP/1.1" connectionTimeout="20000" %s/>
+                    <Connector port="%d" address="127.0.0.1" protocol="HTTP/1.1" connectionTimeout="%d" %s/>
                     <Engine name="Catalina" defaultHost="localhost" %s>
                       <Host name="localhost" appBase="webapps" unpackWARs="true" autoDeploy="true"/>
                     </Engine>
                   </Service>
                 </Server>
-                """.formatted(port, connectorAttributes, engineAttributes));
+                """.formatted(port, CONNECTION_TIMEOUT.toMillis(), connectorAttributes, engineAttributes));
     }
 
     /**
