@@ -168,7 +168,7 @@ public final class AuditLog implements AutoCloseable {
 
     /**
      * Waits for the write in progress and refuses every later one, which then throws; the
-     * {@link #operations} logger still writes. After it, the trail's head is final.
+     * {@link #operations} logger still writes until {@link #close}.
      */
     public synchronized void refuseWrites() {
         closed = true;
