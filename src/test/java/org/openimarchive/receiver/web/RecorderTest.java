@@ -80,6 +80,48 @@ class RecorderTest {
     }
 
     @Test
+    void aRecordWaitingWhileTheRecorderStopsIsRefused() throws Exception {
+        Recorder recorder = start();
+        try {
+            recorder.refused(refused("a"));
+            AtomicReference<String> head = new AtomicReference<>();
+            AtomicReference<String> late = new AtomicReference<>();
+            Thread stopper = new Thread(() -> head.set(recorder.stop()));
+            Thread writer = new Thread(() -> {
+                try {
+                    recorder.refused(refused("late"));
+                    late.set("written");
+                } catch (AuditWriteException e) {
+                    late.set(e.getMessage());
+                }
+            });
+            // the audit log's monitor held while the stop, then the late record, wait to enter it
+            synchronized (log) {
+                stopper.start();
+                awaitBlocked(stopper);
+                writer.start();
+                awaitBlocked(writer);
+            }
+            stopper.join();
+            writer.join();
+            assertEquals("audit write refused: the receiver is stopping", late.get());
+            List<String> lines = lines();
+            assertEquals(1, lines.size());
+            assertEquals(head(lines.get(0)), head.get());
+        } finally {
+            log.close();
+        }
+    }
+
+    private static void awaitBlocked(Thread thread) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (thread.getState() != Thread.State.BLOCKED) {
+            assertTrue(System.nanoTime() < deadline, thread.getState().toString());
+            Thread.sleep(1);
+        }
+    }
+
+    @Test
     void aStopAmidEightWritersReturnsTheHeadOfEveryRecordThatWasWritten() throws Exception {
         Recorder recorder = start();
         int writers = 8;
