@@ -28,7 +28,8 @@ import org.openimarchive.receiver.bench.BareServlet;
  *
  * <p>Run by {@code bench/load-benchmark.sh}. System properties: {@code load.seconds} (per
  * measured run, default 20), {@code load.warmup} (seconds, default 10), {@code load.connections}
- * (default "2,32"), {@code load.rounds} (default 1), {@code load.jvm} and {@code load.connector}
+ * (default "2,32"), {@code load.rounds} (default 1), {@code load.pauseMs} (the pause between
+ * requests of the paced run at 2 connections, default 1; 0 for none), {@code load.jvm} and {@code load.connector}
  * (Tomcat's JVM options and HTTP connector attributes, defaults those README recommends),
  * {@code load.baselineWar} (another build of the WAR, deployed beside this one and measured in
  * the same turns: a before/after).
@@ -43,6 +44,7 @@ public final class LoadBenchmark {
     private static final Pattern RESULT = Pattern.compile("RESULT (.*)");
     /** A heap (G1) or generation (Parallel) in {@code jcmd GC.heap_info}. */
     private static final Pattern USED = Pattern.compile("total \\d+K, used (\\d+)K");
+    private static final String BARE = "bare servlet";
     private static final String BASELINE = "baseline";
 
     private record Target(String name, String path) {
@@ -74,7 +76,8 @@ public final class LoadBenchmark {
             connectionCounts.add(Integer.parseInt(c.trim()));
         }
         String baselineWar = orDefault("load.baselineWar", "");
-        Path script = Path.of(System.getProperty("load.script", "src/test/resources/bench/unique-callbacks.lua"));
+        Path script = Path.of("src/test/resources/bench/unique-callbacks.lua").toAbsolutePath();
+        int pauseMs = Integer.getInteger("load.pauseMs", 1);
         List<String> jvmOptions = List.of(orDefault("load.jvm", JVM_OPTIONS).trim().split("\\s+"));
         String connector = orDefault("load.connector", CONNECTOR);
 
@@ -83,12 +86,17 @@ public final class LoadBenchmark {
         List<Target> targets = new ArrayList<>();
         try (TomcatServer tomcat = TomcatServer.start(home, base, Map.of(), jvmOptions, connector, "")) {
             deployBare(tomcat);
-            targets.add(new Target("bare servlet", "/bare/callbackAfterSendSingleMsgCommand"));
+            targets.add(new Target(BARE, "/bare/callbackAfterSendSingleMsgCommand"));
             tomcat.deploy();
             targets.add(new Target("receiver", "/" + TomcatServer.APP + "/callbackAfterSendSingleMsgCommand"));
             if (!baselineWar.isEmpty()) {
                 deployBaseline(tomcat, Path.of(baselineWar));
                 targets.add(new Target(BASELINE, "/" + BASELINE + "/callbackAfterSendSingleMsgCommand"));
+            }
+            if (System.getProperty("load.soak", "").equals("true")) {
+                // the receiver alone, round after round: what its heap keeps over a long run
+                targets.subList(0, 1).clear();
+                targets.subList(1, targets.size()).clear();
             }
             System.out.printf(Locale.ROOT, "Tomcat 10.1 pid %d, JVM %s, connector %s; %d s warm-up, %d s measured%n",
                     tomcat.pid(), String.join(" ", jvmOptions), connector, warmup, seconds);
@@ -107,10 +115,23 @@ public final class LoadBenchmark {
                     }
                 }
             }
+            // paced: 2 connections, each pausing between requests: latency below saturation
+            if (pauseMs > 0) {
+                Path paced = script.resolveSibling("paced-callbacks.lua");
+                for (Target target : targets) {
+                    Run warm = wrk(tomcat, paced, target, 2, warmup, "pw" + (++runNumber), Integer.toString(pauseMs));
+                    Run run = wrk(tomcat, paced, target, 2, seconds, "pm" + (++runNumber), Integer.toString(pauseMs));
+                    answered.merge(target.name(), warm.get("requests") + run.get("requests"), Long::sum);
+                    System.out.printf(Locale.ROOT, "paced, %d ms between requests on each connection:%n", pauseMs);
+                    print(run, heapAfterFullGc(tomcat.pid()));
+                }
+            }
             System.out.println();
             for (int connections : connectionCounts) {
-                for (Target target : targets.subList(1, targets.size())) {
-                    compare(runs, target.name(), connections);
+                for (Target target : targets) {
+                    if (!target.name().equals(BARE) && targets.get(0).name().equals(BARE)) {
+                        compare(runs, target.name(), connections);
+                    }
                 }
             }
             System.out.println();
@@ -144,12 +165,14 @@ public final class LoadBenchmark {
                 () -> tomcat.status("/" + BASELINE + "/health") == 200);
     }
 
-    private static Run wrk(TomcatServer tomcat, Path script, Target target, int connections, int seconds, String runId)
-            throws IOException, InterruptedException {
+    private static Run wrk(TomcatServer tomcat, Path script, Target target, int connections, int seconds,
+                           String... scriptArgs) throws IOException, InterruptedException {
         int threads = Math.min(2, connections);
-        List<String> command = List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s",
-                "--timeout", "10s", "-s", script.toString(), tomcat.uri(target.path()).toString(), "--", runId);
-        Process wrk = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s",
+                "--timeout", "10s", "-s", script.getFileName().toString(), tomcat.uri(target.path()).toString(), "--"));
+        command.addAll(List.of(scriptArgs));
+        // from the scripts' directory, where one script finds the other
+        Process wrk = new ProcessBuilder(command).directory(script.getParent().toFile()).redirectErrorStream(true).start();
         StringBuilder output = new StringBuilder();
         Map<String, Long> figures = null;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(wrk.getInputStream(), StandardCharsets.UTF_8))) {
@@ -196,9 +219,9 @@ public final class LoadBenchmark {
 
     /** The target against the bare servlet at the same connection count: throughput ratio, p50 difference. */
     private static void compare(List<Run> runs, String target, int connections) {
-        double bareRps = mean(runs, "bare servlet", connections, Run::rps);
+        double bareRps = mean(runs, BARE, connections, Run::rps);
         double rps = mean(runs, target, connections, Run::rps);
-        double bareP50 = mean(runs, "bare servlet", connections, r -> ms(r.get("p50_us")));
+        double bareP50 = mean(runs, BARE, connections, r -> ms(r.get("p50_us")));
         double p50 = mean(runs, target, connections, r -> ms(r.get("p50_us")));
         System.out.printf(Locale.ROOT, "%-13s c=%-3d %5.1f%% of the bare servlet's req/s, p50 %+.3f ms%n",
                 target, connections, 100 * rps / bareRps, p50 - bareP50);
