@@ -1,5 +1,8 @@
 package org.openimarchive.receiver.stats;
 
+import org.apache.datasketches.theta.SetOperation;
+import org.apache.datasketches.theta.Sketch;
+import org.apache.datasketches.theta.Union;
 import org.apache.datasketches.theta.UpdateSketch;
 
 /**
@@ -20,6 +23,21 @@ final class DistinctCount {
     }
 
     void appendJson(StringBuilder out) {
+        appendJson(out, sketch);
+    }
+
+    /**
+     * Appends the count of the strings added to {@code a} or {@code b}: their union, drawn
+     * from the two sketches when asked, so that no string has to be counted twice.
+     */
+    static void appendUnionJson(StringBuilder out, DistinctCount a, DistinctCount b) {
+        Union union = SetOperation.builder().setNominalEntries(NOMINAL_ENTRIES).buildUnion();
+        union.union(a.sketch);
+        union.union(b.sketch);
+        appendJson(out, union.getResult());
+    }
+
+    private static void appendJson(StringBuilder out, Sketch sketch) {
         long count = Math.round(sketch.getEstimate());
         out.append("{\"count\":").append(count);
         if (sketch.isEstimationMode()) {

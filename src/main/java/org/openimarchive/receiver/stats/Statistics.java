@@ -104,9 +104,10 @@ public final class Statistics {
         if (!recent.contains(hash)) {
             recent.add(hash);
         }
-        total.message(facts);
+        String conversation = Tally.conversation(facts.sendID(), facts.recvID());
+        total.message(facts, conversation);
         if (day != null) {
-            day.message(facts);
+            day.message(facts, conversation);
         }
     }
 

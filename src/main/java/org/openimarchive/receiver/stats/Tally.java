@@ -14,20 +14,21 @@ final class Tally {
     private final TreeMap<Integer, Long> refused = new TreeMap<>();
     private final DistinctCount senders = new DistinctCount();
     private final DistinctCount receivers = new DistinctCount();
-    private final DistinctCount users = new DistinctCount();
     private final DistinctCount conversations = new DistinctCount();
     private final Breakdown byContentType = new Breakdown();
     private final Breakdown bySenderPlatformID = new Breakdown();
     private final Breakdown byMsgFrom = new Breakdown();
     private final Breakdown byStatus = new Breakdown();
 
-    void message(MessageFacts m) {
+    /**
+     * @param conversation {@link #conversation} of its sender and receiver
+     */
+    void message(MessageFacts m, String conversation) {
         messages++;
+        // users are not counted here: they are the union of senders and receivers
         senders.add(m.sendID());
         receivers.add(m.recvID());
-        users.add(m.sendID());
-        users.add(m.recvID());
-        conversations.add(conversation(m.sendID(), m.recvID()));
+        conversations.add(conversation);
         byContentType.add(m.contentType());
         bySenderPlatformID.add(m.senderPlatformID());
         byMsgFrom.add(m.msgFrom());
@@ -57,7 +58,7 @@ final class Tally {
         out.append(",\"receivers\":");
         receivers.appendJson(out);
         out.append(",\"users\":");
-        users.appendJson(out);
+        DistinctCount.appendUnionJson(out, senders, receivers);
         out.append(",\"conversations\":");
         conversations.appendJson(out);
         out.append(",\"byContentType\":");

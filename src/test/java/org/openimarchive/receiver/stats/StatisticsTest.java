@@ -117,6 +117,23 @@ class StatisticsTest {
     }
 
     @Test
+    void usersAreTheUnionOfSendersAndReceiversPastTheExactLimitToo() {
+        Statistics s = new Statistics(ZoneOffset.UTC, 30, CLOCK);
+        // user-i sends to user-(i + 10,000): 20,000 senders, 20,000 receivers, 30,000 users
+        for (int i = 0; i < 20_000; i++) {
+            s.countAccepted(NOW, msg("m" + i, "user-" + i, "user-" + (i + 10_000), 101, NOW.toEpochMilli(), 0), false);
+        }
+        for (String period : new String[] {"total", "day"}) {
+            JsonObject tally = period.equals("total") ? json(s).getJsonObject("total")
+                    : json(s).getJsonObject("byDay").getJsonObject(NOW.atZone(ZoneOffset.UTC).toLocalDate().toString());
+            JsonObject users = tally.getJsonObject("users");
+            assertFalse(users.getBoolean("exact"));
+            assertTrue(users.getInt("lowerBound95") <= 30_000 && 30_000 <= users.getInt("upperBound95"), users.toString());
+            assertTrue(Math.abs(users.getInt("count") - 30_000) < 30_000 * 0.05, users.toString());
+        }
+    }
+
+    @Test
     void capsTheKeysOfABreakdown() {
         Statistics s = new Statistics(ZoneOffset.UTC, 30, CLOCK);
         for (int i = 0; i < Tally.MAX_KEYS + 10; i++) {
