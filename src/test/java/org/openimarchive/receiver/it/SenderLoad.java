@@ -54,7 +54,8 @@ final class SenderLoad {
     private final Set<String> unanswered = ConcurrentHashMap.newKeySet();
     private final AtomicLong posted = new AtomicLong();
     private final AtomicLong serverErrors = new AtomicLong();
-    private final AtomicLong otherRefusals = new AtomicLong();
+    /** Answered neither 200 nor 5xx: the id, and the status and start of the reply. */
+    private final Map<String, String> otherRefusals = new ConcurrentHashMap<>();
 
     /**
      * Posts from eight senders for two seconds, then stops the container with {@code stop}
@@ -71,19 +72,21 @@ final class SenderLoad {
                 for (int i = 0; !stopped.get(); i++) {
                     String id = "r" + round + "-s" + sender + "-" + i;
                     posted.incrementAndGet();
-                    int status;
+                    HttpResponse<String> reply;
                     try {
-                        status = send(tomcat, id).statusCode();
+                        reply = send(tomcat, id);
                     } catch (IOException e) {
                         unanswered.add(id);
                         return null;
                     }
+                    int status = reply.statusCode();
                     if (status == 200) {
                         acknowledged.add(id);
                     } else if (status >= 500) {
                         serverErrors.incrementAndGet();
                     } else {
-                        otherRefusals.incrementAndGet();
+                        String body = reply.body();
+                        otherRefusals.put(id, status + " " + body.substring(0, Math.min(body.length(), 60)));
                     }
                 }
                 return null;
@@ -157,19 +160,22 @@ final class SenderLoad {
         }
         long unansweredRecorded = unanswered.stream().filter(found::containsKey).count();
         return new Check(posted.get(), acknowledged.size(), acknowledged.size() - lost.size(), lost, duplicated,
-                serverErrors.get(), otherRefusals.get(), unanswered.size(), unansweredRecorded, torn,
+                serverErrors.get(), otherRefusals.entrySet().stream()
+                        .map(e -> e.getValue() + (found.containsKey(e.getKey()) ? " (recorded)" : " (not recorded)")).sorted().toList(),
+                unanswered.size(), unansweredRecorded, torn,
                 new AuditVerifier(null).verify(auditDir, n -> { }));
     }
 
     /** The figures of every round so far, and the verdict of the audit files. */
     record Check(long requests, int acknowledged, int found, List<String> lost, List<String> duplicated,
-                 long serverErrors, long otherRefusals, long connectionErrors, long unansweredRecorded, int tornLines,
+                 long serverErrors, List<String> otherRefusals, long connectionErrors, long unansweredRecorded, int tornLines,
                  AuditVerifier.Report chain) {
 
         String figures() {
             return String.format("%d requests, %d acknowledged, %d found, %d lost, %d recorded twice, %d 5xx, "
-                    + "%d other refusals, %d connection errors (%d of them recorded), %d torn lines, chain %s", requests,
-                    acknowledged, found, lost.size(), duplicated.size(), serverErrors, otherRefusals, connectionErrors,
+                    + "%d other refusals %s, %d connection errors (%d of them recorded), %d torn lines, chain %s", requests,
+                    acknowledged, found, lost.size(), duplicated.size(), serverErrors, otherRefusals.size(), otherRefusals,
+                    connectionErrors,
                     unansweredRecorded, tornLines,
                     chain.breakAt() == null ? "intact" : "broken at " + chain.breakAt());
         }
