@@ -33,20 +33,14 @@ public final class AuditLineFormat {
     }
 
     /**
-     * The record of an accepted callback; {@code msg} is written key by key as received. A
-     * duplicate (a {@code serverMsgID} already recorded) is marked {@code "duplicate":true}.
+     * A record of {@link #accepted(Instant, String, String, JsonObject)} marked
+     * {@code "duplicate":true}: its message's {@code serverMsgID} was already recorded.
      */
-    public String accepted(Instant time, String remoteAddr, String operationID, JsonObject msg, boolean duplicate) {
-        String record = accepted(time, remoteAddr, operationID, msg);
-        return duplicate ? markDuplicate(record) : record;
-    }
-
-    /** A record of {@link #accepted(Instant, String, String, JsonObject)} marked {@code "duplicate":true}. */
     public static String markDuplicate(String record) {
         return record.substring(0, record.length() - 1) + ",\"duplicate\":true}";
     }
 
-    /** The record of an accepted callback not known to be a duplicate. */
+    /** The record of an accepted callback; {@code msg} is written key by key as received. */
     public String accepted(Instant time, String remoteAddr, String operationID, JsonObject msg) {
         StringBuilder out = new StringBuilder(256 + msg.size() * 48);
         head(out, time, "accepted", 200, remoteAddr, operationID);

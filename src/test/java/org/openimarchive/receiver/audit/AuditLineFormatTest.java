@@ -28,7 +28,7 @@ class AuditLineFormatTest {
 
     @Test
     void acceptedRecordHasTheFixedKeysAndTheMessageAsReceived() throws Exception {
-        String line = new AuditLineFormat(ContentMode.FULL).accepted(TIME, "127.0.0.1", "op-1", msg("good/v3.8-text.json"), false);
+        String line = new AuditLineFormat(ContentMode.FULL).accepted(TIME, "127.0.0.1", "op-1", msg("good/v3.8-text.json"));
         String body = new String(Fixtures.bytes("good/v3.8-text.json"), StandardCharsets.UTF_8).strip();
         assertEquals("{\"time\":\"2026-11-26T15:06:52.120Z\",\"outcome\":\"accepted\",\"status\":200,"
                 + "\"remoteAddr\":\"127.0.0.1\",\"operationID\":\"op-1\",\"msg\":" + body + "}", line);
@@ -58,7 +58,7 @@ class AuditLineFormatTest {
     @Test
     void timeAlwaysHasMilliseconds() throws Exception {
         String line = new AuditLineFormat(ContentMode.FULL).accepted(
-                Instant.parse("2026-01-02T03:04:05Z"), "::1", null, msg("good/v3.8-text.json"), false);
+                Instant.parse("2026-01-02T03:04:05Z"), "::1", null, msg("good/v3.8-text.json"));
         assertTrue(line.startsWith("{\"time\":\"2026-01-02T03:04:05.000Z\","), line);
         assertEquals(JsonObject.NULL, read(line).get("operationID"));
     }
@@ -66,17 +66,17 @@ class AuditLineFormatTest {
     @Test
     void keepsUnknownKeysAndUnicode() throws Exception {
         JsonObject record = read(new AuditLineFormat(ContentMode.FULL).accepted(TIME, "127.0.0.1", "x",
-                msg("good/future-unknown-fields.json"), false));
+                msg("good/future-unknown-fields.json")));
         assertEquals(msg("good/future-unknown-fields.json"), record.getJsonObject("msg"));
         JsonObject unicode = read(new AuditLineFormat(ContentMode.FULL).accepted(TIME, "127.0.0.1", "x",
-                msg("good/unicode-and-escapes.json"), false));
+                msg("good/unicode-and-escapes.json")));
         assertEquals(msg("good/unicode-and-escapes.json"), unicode.getJsonObject("msg"));
     }
 
     @Test
     void sha256ModeReplacesTheContentWithItsHash() throws Exception {
         JsonObject msg = read(new AuditLineFormat(ContentMode.SHA256).accepted(TIME, "127.0.0.1", "x",
-                msg("good/v3.8-text.json"), false)).getJsonObject("msg");
+                msg("good/v3.8-text.json"))).getJsonObject("msg");
         // sha256sum of the UTF-8 bytes of {"content":"aaaa"}
         assertEquals("sha256:7c4d57e79fee07a96d2c8d39d163b16029e5e48c0b697aedc0efb1db05f0119a", msg.getString("content"));
         assertEquals("10000", msg.getString("sendID"));
@@ -84,7 +84,8 @@ class AuditLineFormatTest {
 
     @Test
     void aDuplicateIsMarkedAfterTheMessage() throws Exception {
-        String line = new AuditLineFormat(ContentMode.FULL).accepted(TIME, "127.0.0.1", "op-1", msg("good/v3.8-text.json"), true);
+        String line = AuditLineFormat.markDuplicate(
+                new AuditLineFormat(ContentMode.FULL).accepted(TIME, "127.0.0.1", "op-1", msg("good/v3.8-text.json")));
         assertTrue(line.endsWith("\"recvID\":\"19997\"},\"duplicate\":true}"), line);
         assertTrue(read(line).getBoolean("duplicate"));
     }
@@ -92,7 +93,7 @@ class AuditLineFormatTest {
     @Test
     void omitModeRemovesTheContentKey() throws Exception {
         JsonObject msg = read(new AuditLineFormat(ContentMode.OMIT).accepted(TIME, "127.0.0.1", "x",
-                msg("good/v3.8-text.json"), false)).getJsonObject("msg");
+                msg("good/v3.8-text.json"))).getJsonObject("msg");
         assertFalse(msg.containsKey("content"));
         assertEquals(18, msg.size());
     }

@@ -114,7 +114,7 @@ public class PipelineJmh {
 
     @Benchmark
     public String format() {
-        return format.accepted(time, "10.0.0.1", "op", parsed[next()].json(), false);
+        return format.accepted(time, "10.0.0.1", "op", parsed[next()].json());
     }
 
     @Benchmark
@@ -128,7 +128,7 @@ public class PipelineJmh {
     }
 
     private String seal(AuditChain chain) {
-        AuditChain.Sealed sealed = chain.seal(format.accepted(time, "10.0.0.1", "op", parsed[next()].json(), false));
+        AuditChain.Sealed sealed = chain.seal(format.accepted(time, "10.0.0.1", "op", parsed[next()].json()));
         chain.advance(sealed);
         return sealed.line();
     }
@@ -144,7 +144,8 @@ public class PipelineJmh {
         }
         ParsedCallback callback = parser.parse(body);
         boolean duplicate = statistics.isDuplicate(callback.callback().serverMsgID());
-        trail.write(format.accepted(time, "10.0.0.1", callback.callback().operationID(), callback.json(), duplicate));
+        String record = format.accepted(time, "10.0.0.1", callback.callback().operationID(), callback.json());
+        trail.write(duplicate ? AuditLineFormat.markDuplicate(record) : record);
         statistics.countAccepted(time, callback.json(), duplicate);
         return duplicate;
     }

@@ -106,7 +106,7 @@ public final class ReplayBenchmark {
             JsonObject msg = json.createObjectBuilder(template).add("serverMsgID", "m" + i)
                     .add("sendID", "user-" + random.nextInt(200_000)).add("recvID", "user-" + random.nextInt(200_000))
                     .add("sendTime", time.toEpochMilli()).build();
-            String line = format.accepted(time, "10.0.0.1", "op-" + i, msg, false);
+            String line = format.accepted(time, "10.0.0.1", "op-" + i, msg);
             out.write(line);
             out.write('\n');
             bytes += line.length() + 1;

@@ -26,6 +26,10 @@ class AuditReplayTest {
 
     private final AuditLineFormat format = new AuditLineFormat(ContentMode.OMIT);
 
+    private static String marked(String record, boolean duplicate) {
+        return duplicate ? AuditLineFormat.markDuplicate(record) : record;
+    }
+
     @Test
     void replayingTheAuditFilesGivesTheFiguresCountedLive() throws Exception {
         Statistics live = new Statistics(ZoneOffset.UTC, 30, StatisticsTest.CLOCK);
@@ -36,7 +40,7 @@ class AuditReplayTest {
             String id = "m" + (i % 450); // some duplicates
             var msg = StatisticsTest.msg(id, "u" + (i % 37), "u" + (i % 11), 101 + i % 3, time.toEpochMilli(), 0);
             boolean duplicate = live.isDuplicate(id);
-            String line = format.accepted(time, "127.0.0.1", "op", msg, duplicate);
+            String line = marked(format.accepted(time, "127.0.0.1", "op", msg), duplicate);
             live.countAccepted(time, msg, duplicate);
             (i < 300 ? rolled : active).append(line).append('\n');
             if (i % 50 == 0) {
@@ -73,7 +77,7 @@ class AuditReplayTest {
             var msg = StatisticsTest.msg(id, "u" + (i % 97), "u" + (i % 13), 101 + i % 5, i % 7 == 0 ? null : time.toEpochMilli(),
                     time.toEpochMilli() - 1000);
             boolean duplicate = live.isDuplicate(id);
-            lines.append(format.accepted(time, "127.0.0.1", "op", msg, duplicate)).append('\n');
+            lines.append(marked(format.accepted(time, "127.0.0.1", "op", msg), duplicate)).append('\n');
             live.countAccepted(time, msg, duplicate);
         }
         gzip(dir.resolve("audit-2026-11-25-1.jsonl.gz"), lines.substring(0, lines.indexOf("\n", lines.length() / 3) + 1));

@@ -53,7 +53,7 @@ class AuditToolTest {
                 Instant sent = TODAY.minusDays(Integer.parseInt(m[2])).atTime(12, 0).toInstant(ZoneOffset.UTC);
                 var msg = jakarta.json.Json.createObjectBuilder().add("sendID", m[0]).add("serverMsgID", "m" + n++)
                         .add("contentType", 101).add("sendTime", sent.toEpochMilli()).add("recvID", m[1]).build();
-                trail.write(format.accepted(sent, "127.0.0.1", "op" + n, msg, false));
+                trail.write(format.accepted(sent, "127.0.0.1", "op" + n, msg));
                 live.countAccepted(sent, msg, false);
             }
             Instant now = Instant.now();
