@@ -45,6 +45,7 @@ public final class LoadBenchmark {
     /** A heap (G1) or generation (Parallel) in {@code jcmd GC.heap_info}. */
     private static final Pattern USED = Pattern.compile("total \\d+K, used (\\d+)K");
     private static final String BARE = "bare servlet";
+    private static final String RECEIVER = "receiver";
     private static final String BASELINE = "baseline";
 
     private record Target(String name, String path) {
@@ -57,6 +58,11 @@ public final class LoadBenchmark {
 
         double rps() {
             return get("requests") * 1e6 / get("duration_us");
+        }
+
+        /** Requests answered 2xx: wrk counts every other status as an error. */
+        long answered() {
+            return get("requests") - get("status");
         }
 
         long errors() {
@@ -88,15 +94,14 @@ public final class LoadBenchmark {
             deployBare(tomcat);
             targets.add(new Target(BARE, "/bare/callbackAfterSendSingleMsgCommand"));
             tomcat.deploy();
-            targets.add(new Target("receiver", "/" + TomcatServer.APP + "/callbackAfterSendSingleMsgCommand"));
+            targets.add(new Target(RECEIVER, "/" + TomcatServer.APP + "/callbackAfterSendSingleMsgCommand"));
             if (!baselineWar.isEmpty()) {
                 deployBaseline(tomcat, Path.of(baselineWar));
                 targets.add(new Target(BASELINE, "/" + BASELINE + "/callbackAfterSendSingleMsgCommand"));
             }
             if (System.getProperty("load.soak", "").equals("true")) {
                 // the receiver alone, round after round: what its heap keeps over a long run
-                targets.subList(0, 1).clear();
-                targets.subList(1, targets.size()).clear();
+                targets.removeIf(t -> !t.name().equals(RECEIVER));
             }
             System.out.printf(Locale.ROOT, "Tomcat 10.1 pid %d, JVM %s, connector %s; %d s warm-up, %d s measured%n",
                     tomcat.pid(), String.join(" ", jvmOptions), connector, warmup, seconds);
@@ -109,7 +114,7 @@ public final class LoadBenchmark {
                     for (Target target : targets) {
                         Run warm = wrk(tomcat, script, target, connections, warmup, "w" + (++runNumber));
                         Run run = wrk(tomcat, script, target, connections, seconds, "m" + (++runNumber));
-                        answered.merge(target.name(), warm.get("requests") + run.get("requests"), Long::sum);
+                        answered.merge(target.name(), warm.answered() + run.answered(), Long::sum);
                         runs.add(run);
                         print(run, heapAfterFullGc(tomcat.pid()));
                     }
@@ -121,7 +126,7 @@ public final class LoadBenchmark {
                 for (Target target : targets) {
                     Run warm = wrk(tomcat, paced, target, 2, warmup, "pw" + (++runNumber), Integer.toString(pauseMs));
                     Run run = wrk(tomcat, paced, target, 2, seconds, "pm" + (++runNumber), Integer.toString(pauseMs));
-                    answered.merge(target.name(), warm.get("requests") + run.get("requests"), Long::sum);
+                    answered.merge(target.name(), warm.answered() + run.answered(), Long::sum);
                     System.out.printf(Locale.ROOT, "paced, %d ms between requests on each connection:%n", pauseMs);
                     print(run, heapAfterFullGc(tomcat.pid()));
                 }
@@ -138,7 +143,10 @@ public final class LoadBenchmark {
             System.out.println("peak RSS of Tomcat: " + peakRss(tomcat.pid()));
             long lines = auditLines(base.resolve("logs/openim-audit"));
             System.out.printf(Locale.ROOT, "receiver: %d requests answered 200 by wrk's count, %d audit lines written%n",
-                    answered.get("receiver"), lines);
+                    answered.get(RECEIVER), lines);
+            if (lines < answered.get(RECEIVER)) {
+                throw new IllegalStateException("fewer audit lines than callbacks answered 200: records were lost");
+            }
         }
     }
 
