@@ -17,6 +17,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.openimarchive.receiver.audit.AuditFiles;
 import org.openimarchive.receiver.bench.BareServlet;
+import org.openimarchive.receiver.bench.FloorServlet;
+import org.openimarchive.receiver.callback.SingleMsgCallback;
 
 /**
  * The load benchmark of README's performance section: the built WAR and a bare servlet
@@ -24,7 +26,8 @@ import org.openimarchive.receiver.bench.BareServlet;
  * each connection count with a message of its own in every request, and compared. Prints
  * req/s, p50, p99, p99.9 and errors per run, the audit lines written against the requests
  * answered, the heap in use after a full GC following each run (for a soak: many rounds), and
- * the Tomcat process's peak RSS.
+ * the Tomcat process's peak RSS. A third servlet, {@link FloorServlet}, measures the least the
+ * specified pipeline (JSON-B binding, a hash chain, a synchronous log4j write) costs by itself.
  *
  * <p>Run by {@code bench/load-benchmark.sh}. System properties: {@code load.seconds} (per
  * measured run, default 20), {@code load.warmup} (seconds, default 10), {@code load.connections}
@@ -47,6 +50,10 @@ public final class LoadBenchmark {
     private static final String BARE = "bare servlet";
     private static final String RECEIVER = "receiver";
     private static final String BASELINE = "baseline";
+    private static final String FLOOR = "floor";
+    /** The jars that FloorServlet needs, taken from the built WAR. */
+    private static final List<String> FLOOR_JARS =
+            List.of("jakarta.json-api", "jakarta.json.bind-api", "yasson", "parsson", "log4j-api", "log4j-core");
 
     private record Target(String name, String path) {
     }
@@ -93,6 +100,8 @@ public final class LoadBenchmark {
         try (TomcatServer tomcat = TomcatServer.start(home, base, Map.of(), jvmOptions, connector, "")) {
             deployBare(tomcat);
             targets.add(new Target(BARE, "/bare/callbackAfterSendSingleMsgCommand"));
+            deployFloor(tomcat);
+            targets.add(new Target(FLOOR, "/floor/callbackAfterSendSingleMsgCommand"));
             tomcat.deploy();
             targets.add(new Target(RECEIVER, "/" + TomcatServer.APP + "/callbackAfterSendSingleMsgCommand"));
             if (!baselineWar.isEmpty()) {
@@ -138,6 +147,14 @@ public final class LoadBenchmark {
                         compare(runs, target.name(), connections);
                     }
                 }
+                for (Target target : targets) {
+                    if (!target.name().equals(BARE) && !target.name().equals(FLOOR)
+                            && targets.stream().anyMatch(t -> t.name().equals(FLOOR))) {
+                        System.out.printf(Locale.ROOT, "%-13s c=%-3d %5.1f%% of the floor servlet's req/s%n",
+                                target.name(), connections, 100 * mean(runs, target.name(), connections, Run::rps)
+                                        / mean(runs, FLOOR, connections, Run::rps));
+                    }
+                }
             }
             System.out.println();
             System.out.println("peak RSS of Tomcat: " + peakRss(tomcat.pid()));
@@ -146,6 +163,11 @@ public final class LoadBenchmark {
                     answered.get(RECEIVER), lines);
             if (lines < answered.get(RECEIVER)) {
                 throw new IllegalStateException("fewer audit lines than callbacks answered 200: records were lost");
+            }
+        } finally {
+            // the audit files of a run reach gigabytes: keep none of them
+            try (var files = Files.walk(base)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
     }
@@ -159,6 +181,36 @@ public final class LoadBenchmark {
             Files.copy(in, target);
         }
         tomcat.await("the bare servlet to be deployed", Duration.ofSeconds(60), () -> tomcat.status("/bare/") == 200);
+    }
+
+    /**
+     * The floor servlet as an exploded application: its class, the callback type it binds,
+     * the JSON-B, JSON-P and log4j jars of the built WAR, and an audit file of its own.
+     */
+    private static void deployFloor(TomcatServer tomcat) throws Exception {
+        Path app = tomcat.base().resolve("webapps/floor");
+        for (Class<?> type : List.of(FloorServlet.class, SingleMsgCallback.class)) {
+            String classFile = type.getName().replace('.', '/') + ".class";
+            Path target = app.resolve("WEB-INF/classes").resolve(classFile);
+            Files.createDirectories(target.getParent());
+            try (InputStream in = type.getClassLoader().getResourceAsStream(classFile)) {
+                Files.copy(in, target);
+            }
+        }
+        Path lib = app.resolve("WEB-INF/lib");
+        Files.createDirectories(lib);
+        try (var jars = Files.list(Path.of("target/openim-callback-receiver/WEB-INF/lib"))) {
+            for (Path jar : jars.toList()) {
+                String name = jar.getFileName().toString();
+                if (FLOOR_JARS.stream().anyMatch(prefix -> name.matches(Pattern.quote(prefix) + "-\\d.*"))) {
+                    Files.copy(jar, lib.resolve(name));
+                }
+            }
+        }
+        String config = Files.readString(Path.of("src/test/resources/bench/floor-log4j2.xml"))
+                .replace("@FILE@", tomcat.base().resolve("logs/floor-audit.jsonl").toString());
+        Files.writeString(app.resolve(FloorServlet.LOG4J_CONFIG), config);
+        tomcat.await("the floor servlet to be deployed", Duration.ofSeconds(60), () -> tomcat.status("/floor/") == 405);
     }
 
     /** Another build of the receiver, with an audit directory of its own. */
@@ -179,6 +231,7 @@ public final class LoadBenchmark {
         List<String> command = new ArrayList<>(List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s",
                 "--timeout", "10s", "-s", script.getFileName().toString(), tomcat.uri(target.path()).toString(), "--"));
         command.addAll(List.of(scriptArgs));
+        long cpuBefore = cpuMicros(tomcat.pid());
         // from the scripts' directory, where one script finds the other
         Process wrk = new ProcessBuilder(command).directory(script.getParent().toFile()).redirectErrorStream(true).start();
         StringBuilder output = new StringBuilder();
@@ -199,6 +252,7 @@ public final class LoadBenchmark {
         if (wrk.waitFor() != 0 || figures == null) {
             throw new IllegalStateException("wrk failed: " + command + "\n" + output);
         }
+        figures.put("cpu_us", cpuMicros(tomcat.pid()) - cpuBefore);
         return new Run(target.name(), connections, figures);
     }
 
@@ -209,9 +263,19 @@ public final class LoadBenchmark {
 
     private static void print(Run run, long heapKib) {
         System.out.printf(Locale.ROOT, "%-13s c=%-3d %9.0f req/s  p50 %6.3f ms  p99 %6.3f ms  p99.9 %6.3f ms  max %7.3f ms"
-                        + "  requests %d  errors %d  heap after full GC %d KiB%n",
+                        + "  requests %d  errors %d  Tomcat CPU %.1f µs/request  heap after full GC %d KiB%n",
                 run.target(), run.connections(), run.rps(), ms(run.get("p50_us")), ms(run.get("p99_us")),
-                ms(run.get("p999_us")), ms(run.get("max_us")), run.get("requests"), run.errors(), heapKib);
+                ms(run.get("p999_us")), ms(run.get("max_us")), run.get("requests"), run.errors(),
+                (double) run.get("cpu_us") / run.get("requests"), heapKib);
+    }
+
+    /** The CPU time (user and system, every thread) the process has used, from /proc: 10 ms steps. */
+    private static long cpuMicros(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        // the fields after the command name, which is in parentheses and may hold spaces
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+        return ticks * 10_000; // USER_HZ is 100 on Linux
     }
 
     /** Tomcat's heap in use after a full collection, between runs: what the application keeps. */
