@@ -114,6 +114,42 @@ class AuditLogTest {
     }
 
     @Test
+    void compressesRolledFilesAtGzipsFastestLevel() throws Exception {
+        java.util.Random random = new java.util.Random(3);
+        try (AuditLog log = start(BUILT_IN, 64 * 1024)) {
+            for (int i = 0; i < 2000; i++) {
+                log.write("{\"n\":" + i + ",\"user\":\"u" + random.nextInt(5000) + "\",\"text\":\""
+                        + Long.toString(random.nextLong(), 36) + " hello " + random.nextInt(100) + "\"}");
+            }
+        }
+        Path gz;
+        try (Stream<Path> files = Files.list(dir)) {
+            gz = files.filter(f -> ROLLED.matcher(f.getFileName().toString()).matches()).findFirst().orElseThrow();
+        }
+        byte[] records;
+        try (var in = new GZIPInputStream(Files.newInputStream(gz))) {
+            records = in.readAllBytes();
+        }
+        // a gzip file is a 10-byte header, the deflated data, and an 8-byte trailer
+        long deflated = Files.size(gz) - 18;
+        assertEquals(deflatedSize(records, 1), deflated);
+        assertTrue(deflatedSize(records, 6) < deflated, "level 6 would make a smaller file");
+    }
+
+    private static long deflatedSize(byte[] data, int level) {
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(level, true);
+        deflater.setInput(data);
+        deflater.finish();
+        byte[] buffer = new byte[8192];
+        long size = 0;
+        while (!deflater.finished()) {
+            size += deflater.deflate(buffer);
+        }
+        deflater.end();
+        return size;
+    }
+
+    @Test
     void rollingDeletesRolledFilesOlderThanTheRetention() throws Exception {
         FileTime fortyDaysAgo = FileTime.from(Instant.now().minus(Duration.ofDays(40)));
         Path expired = Files.writeString(dir.resolve("audit-2020-01-01-1.jsonl.gz"), "");
