@@ -1,8 +1,5 @@
 package org.openimarchive.receiver.audit;
 
-import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -10,7 +7,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
-import java.util.Map;
+import org.openimarchive.receiver.callback.JsonText;
+import org.openimarchive.receiver.callback.ParsedCallback;
+import org.openimarchive.receiver.callback.ReceivedJson;
 
 /**
  * Formats audit records: one JSON object per line, keys in a fixed order, every value
@@ -33,39 +32,32 @@ public final class AuditLineFormat {
     }
 
     /**
-     * A record of {@link #accepted(Instant, String, String, JsonObject)} marked
+     * A record of {@link #accepted(Instant, String, String, ParsedCallback)} marked
      * {@code "duplicate":true}: its message's {@code serverMsgID} was already recorded.
      */
     public static String markDuplicate(String record) {
         return record.substring(0, record.length() - 1) + ",\"duplicate\":true}";
     }
 
-    /** The record of an accepted callback; {@code msg} is written key by key as received. */
-    public String accepted(Instant time, String remoteAddr, String operationID, JsonObject msg) {
-        StringBuilder out = new StringBuilder(256 + msg.size() * 48);
+    /** The record of an accepted callback; its {@code msg} is the object as received. */
+    public String accepted(Instant time, String remoteAddr, String operationID, ParsedCallback callback) {
+        ReceivedJson msg = callback.json();
+        StringBuilder out = new StringBuilder(192 + msg.text().length());
         head(out, time, "accepted", 200, remoteAddr, operationID);
-        out.append(",\"msg\":{");
-        boolean first = true;
-        for (Map.Entry<String, JsonValue> entry : msg.entrySet()) {
-            JsonValue value = entry.getValue();
-            boolean content = "content".equals(entry.getKey()) && value instanceof JsonString;
-            if (content && contentMode == ContentMode.OMIT) {
-                continue;
-            }
-            if (!first) {
-                out.append(',');
-            }
-            first = false;
-            JsonText.appendString(out, entry.getKey());
-            out.append(':');
-            if (content && contentMode == ContentMode.SHA256) {
-                String text = ((JsonString) value).getString();
-                out.append("\"sha256:").append(sha256Hex(text.getBytes(StandardCharsets.UTF_8))).append('"');
-            } else {
-                JsonText.appendValue(out, value);
+        out.append(",\"msg\":");
+        switch (contentMode) {
+            case FULL -> msg.appendTo(out);
+            case OMIT -> msg.appendWithoutContent(out);
+            case SHA256 -> {
+                if (msg.hasContent()) {
+                    byte[] content = callback.callback().content().getBytes(StandardCharsets.UTF_8);
+                    msg.appendWithContentValue(out, "\"sha256:" + sha256Hex(content) + "\"");
+                } else {
+                    msg.appendTo(out);
+                }
             }
         }
-        return out.append("}}").toString();
+        return out.append('}').toString();
     }
 
     /** The record of a refused request. */

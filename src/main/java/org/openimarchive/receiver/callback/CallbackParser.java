@@ -22,10 +22,14 @@ import org.eclipse.yasson.JsonBindingProvider;
 /**
  * Turns a request body into a {@link ParsedCallback}, or says exactly why it is not one.
  *
- * <p>The body is decoded as strict UTF-8, parsed once into a JSON-P tree (duplicate keys
- * and deep nesting refused), checked key by key against the types and ranges OpenIM's Go
- * code produces, and then bound by JSON-B (Yasson) from that tree. Unknown keys are
- * accepted and kept in the tree. Thread-safe: one instance serves every request.
+ * <p>The body is decoded as strict UTF-8, checked key by key against the types and ranges
+ * OpenIM's Go code produces (duplicate keys and deep nesting refused), and bound by JSON-B
+ * (Yasson). Unknown keys are accepted and kept in the {@link ReceivedJson}. A body of the
+ * usual shape takes the fast path, {@link StreamingCheck}: one streaming pass, then Yasson
+ * binds the text. Any other body, valid or not, takes the tree path: it is parsed into a
+ * JSON-P tree, checked by {@link CallbackSchema}, and bound from the tree; every refusal and
+ * its message come from this path. Both give the same result for a body the fast path
+ * vouches for. Thread-safe: one instance serves every request.
  */
 public final class CallbackParser {
 
@@ -35,6 +39,7 @@ public final class CallbackParser {
     private final JsonParserFactory parserFactory;
     private final JsonParserFactory treeParserFactory;
     private final YassonJsonb jsonb;
+    private final StreamingCheck streamingCheck;
 
     public CallbackParser() {
         JsonProvider json = new org.eclipse.parsson.JsonProviderImpl();
@@ -44,6 +49,7 @@ public final class CallbackParser {
                 org.eclipse.parsson.api.JsonConfig.MAX_DEPTH, MAX_DEPTH));
         this.treeParserFactory = json.createParserFactory(Map.of());
         this.jsonb = (YassonJsonb) new JsonBindingProvider().create().build();
+        this.streamingCheck = new StreamingCheck(treeParserFactory);
     }
 
     /**
@@ -52,7 +58,25 @@ public final class CallbackParser {
      * @throws InvalidCallbackException with a fixed message naming the fault
      */
     public ParsedCallback parse(byte[] body) throws InvalidCallbackException {
-        JsonObject json = readObject(decodeUtf8(body));
+        String text = decodeUtf8(body);
+        ReceivedJson received = streamingCheck.check(text);
+        if (received != null) {
+            try {
+                return new ParsedCallback(jsonb.fromJson(text, SingleMsgCallback.class), received);
+            } catch (JsonbException e) {
+                // the tree path binds again, and says why not
+            }
+        }
+        return parseTree(text);
+    }
+
+    /** The tree path alone: what {@link #parse} falls back to, and what tests compare it with. */
+    ParsedCallback parseByTree(byte[] body) throws InvalidCallbackException {
+        return parseTree(decodeUtf8(body));
+    }
+
+    private ParsedCallback parseTree(String text) throws InvalidCallbackException {
+        JsonObject json = readObject(text);
         try {
             CallbackSchema.check(json);
         } catch (InvalidCallbackException e) {
@@ -62,7 +86,7 @@ public final class CallbackParser {
             }
             throw e;
         }
-        return new ParsedCallback(bind(json), json);
+        return new ParsedCallback(bind(json), ReceivedJson.of(json));
     }
 
     private static String decodeUtf8(byte[] body) throws InvalidCallbackException {

@@ -5,6 +5,7 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,11 +17,11 @@ import java.util.Map;
  */
 final class CallbackSchema {
 
-    private enum Kind { STRING, REQUIRED_STRING, COMMAND, INT32, INT64, UINT32, STRING_LIST }
+    enum Kind { STRING, REQUIRED_STRING, COMMAND, INT32, INT64, UINT32, STRING_LIST }
 
-    private static final long UINT32_MAX = 0xFFFF_FFFFL;
+    static final long UINT32_MAX = 0xFFFF_FFFFL;
 
-    private record Field(String key, Kind kind) {
+    record Field(String key, Kind kind) {
     }
 
     /** In the order OpenIM writes them, so that the first fault named is the first in the body. */
@@ -44,6 +45,41 @@ final class CallbackSchema {
             new Field("faceURL", Kind.STRING),
             new Field("ex", Kind.STRING),
             new Field("recvID", Kind.REQUIRED_STRING));
+
+    private static final Map<String, Integer> INDEX = indexOfKeys();
+
+    /** The bits, by {@link #indexOf}, of the keys that must be present. */
+    static final long REQUIRED_KEYS = requiredKeys();
+
+    private static Map<String, Integer> indexOfKeys() {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < FIELDS.size(); i++) {
+            index.put(FIELDS.get(i).key(), i);
+        }
+        return Map.copyOf(index);
+    }
+
+    private static long requiredKeys() {
+        long bits = 0;
+        for (int i = 0; i < FIELDS.size(); i++) {
+            Kind kind = FIELDS.get(i).kind();
+            if (kind == Kind.REQUIRED_STRING || kind == Kind.COMMAND) {
+                bits |= 1L << i;
+            }
+        }
+        return bits;
+    }
+
+    /** The key's place in the table, or -1 for a key that is not in it. */
+    static int indexOf(String key) {
+        Integer i = INDEX.get(key);
+        return i == null ? -1 : i;
+    }
+
+    /** The kind of the key at {@code index}. */
+    static Kind kindAt(int index) {
+        return FIELDS.get(index).kind();
+    }
 
     private CallbackSchema() {
     }
@@ -144,16 +180,24 @@ final class CallbackSchema {
     }
 
     private static void checkUnicode(String s) throws InvalidCallbackException {
+        if (!isUnicode(s)) {
+            throw InvalidCallbackException.loneSurrogate();
+        }
+    }
+
+    /** Whether {@code s} has no unpaired surrogate. */
+    static boolean isUnicode(String s) {
         for (int i = 0, n = s.length(); i < n; i++) {
             char c = s.charAt(i);
             if (Character.isSurrogate(c)) {
                 if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
                     i++;
                 } else {
-                    throw InvalidCallbackException.loneSurrogate();
+                    return false;
                 }
             }
         }
+        return true;
     }
 
     static String typeName(JsonValue value) {

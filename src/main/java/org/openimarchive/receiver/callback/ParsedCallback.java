@@ -1,10 +1,8 @@
 package org.openimarchive.receiver.callback;
 
-import jakarta.json.JsonObject;
-
 /**
  * A valid callback in two forms: the bound {@link SingleMsgCallback}, and the JSON object
  * as received, with every key in its order, unknown keys included, for the audit record.
  */
-public record ParsedCallback(SingleMsgCallback callback, JsonObject json) {
+public record ParsedCallback(SingleMsgCallback callback, ReceivedJson json) {
 }

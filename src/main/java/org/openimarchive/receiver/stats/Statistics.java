@@ -1,6 +1,5 @@
 package org.openimarchive.receiver.stats;
 
-import jakarta.json.JsonObject;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -9,7 +8,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.TreeMap;
-import org.openimarchive.receiver.audit.JsonText;
+import org.openimarchive.receiver.callback.JsonText;
+import org.openimarchive.receiver.callback.SingleMsgCallback;
 
 /**
  * Messages, duplicates, refusals and distinct people, in total and per calendar day for
@@ -77,11 +77,11 @@ public final class Statistics {
     /**
      * Counts an accepted callback whose record was written.
      *
-     * @param msg       the callback object, as the record's {@code msg}
+     * @param callback  the callback the record holds
      * @param duplicate what the record says
      */
-    public void countAccepted(Instant receivedAt, JsonObject msg, boolean duplicate) {
-        countAccepted(receivedAt, MessageFacts.of(msg), duplicate);
+    public void countAccepted(Instant receivedAt, SingleMsgCallback callback, boolean duplicate) {
+        countAccepted(receivedAt, MessageFacts.of(callback), duplicate);
     }
 
     synchronized void countAccepted(Instant receivedAt, MessageFacts facts, boolean duplicate) {

@@ -63,7 +63,7 @@ public final class AuditFilter extends HttpFilter {
         boolean duplicate;
         try {
             duplicate = receiver.recorder().accepted(exchange.receivedAt(), request.getRemoteAddr(),
-                    operationID(request, callback.operationID()), exchange.callback().json(), callback.serverMsgID());
+                    operationID(request, callback.operationID()), exchange.callback());
         } catch (AuditWriteException e) {
             return auditUnavailable(e, response);
         }

@@ -4,7 +4,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.openimarchive.receiver.audit.JsonText;
+import org.openimarchive.receiver.callback.JsonText;
 
 /**
  * {@code GET /health}: 200 {@code {"status":"UP"}} while audit records can be written,

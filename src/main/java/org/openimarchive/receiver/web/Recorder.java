@@ -1,11 +1,11 @@
 package org.openimarchive.receiver.web;
 
-import jakarta.json.JsonObject;
 import java.time.Instant;
 import org.openimarchive.receiver.audit.AuditLineFormat;
 import org.openimarchive.receiver.audit.AuditTrail;
 import org.openimarchive.receiver.audit.AuditWriteException;
 import org.openimarchive.receiver.audit.RejectedRequest;
+import org.openimarchive.receiver.callback.ParsedCallback;
 import org.openimarchive.receiver.stats.Statistics;
 
 /**
@@ -32,14 +32,14 @@ final class Recorder {
      *
      * @return whether it was a duplicate
      */
-    boolean accepted(Instant time, String remoteAddr, String operationID, JsonObject msg,
-                     String serverMsgID) throws AuditWriteException {
+    boolean accepted(Instant time, String remoteAddr, String operationID, ParsedCallback callback)
+            throws AuditWriteException {
         // formatted before the lock, so that one request's formatting overlaps another's write
-        String record = format.accepted(time, remoteAddr, operationID, msg);
+        String record = format.accepted(time, remoteAddr, operationID, callback);
         synchronized (this) {
-            boolean duplicate = statistics.isDuplicate(serverMsgID);
+            boolean duplicate = statistics.isDuplicate(callback.callback().serverMsgID());
             trail.write(duplicate ? AuditLineFormat.markDuplicate(record) : record);
-            statistics.countAccepted(time, msg, duplicate);
+            statistics.countAccepted(time, callback.callback(), duplicate);
             return duplicate;
         }
     }

@@ -114,7 +114,7 @@ public class PipelineJmh {
 
     @Benchmark
     public String format() {
-        return format.accepted(time, "10.0.0.1", "op", parsed[next()].json());
+        return format.accepted(time, "10.0.0.1", "op", parsed[next()]);
     }
 
     @Benchmark
@@ -128,7 +128,7 @@ public class PipelineJmh {
     }
 
     private String seal(AuditChain chain) {
-        AuditChain.Sealed sealed = chain.seal(format.accepted(time, "10.0.0.1", "op", parsed[next()].json()));
+        AuditChain.Sealed sealed = chain.seal(format.accepted(time, "10.0.0.1", "op", parsed[next()]));
         chain.advance(sealed);
         return sealed.line();
     }
@@ -144,9 +144,9 @@ public class PipelineJmh {
         }
         ParsedCallback callback = parser.parse(body);
         boolean duplicate = statistics.isDuplicate(callback.callback().serverMsgID());
-        String record = format.accepted(time, "10.0.0.1", callback.callback().operationID(), callback.json());
+        String record = format.accepted(time, "10.0.0.1", callback.callback().operationID(), callback);
         trail.write(duplicate ? AuditLineFormat.markDuplicate(record) : record);
-        statistics.countAccepted(time, callback.json(), duplicate);
+        statistics.countAccepted(time, callback.callback(), duplicate);
         return duplicate;
     }
 }

@@ -18,6 +18,10 @@ import java.util.Random;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.openimarchive.receiver.Fixtures;
+import org.openimarchive.receiver.callback.CallbackParser;
+import org.openimarchive.receiver.callback.InvalidCallbackException;
+import org.openimarchive.receiver.callback.ParsedCallback;
+import org.openimarchive.receiver.callback.SingleMsgCallback;
 import org.openimarchive.receiver.audit.AuditLineFormat;
 import org.openimarchive.receiver.audit.ContentMode;
 import org.openimarchive.receiver.stats.AuditReplay;
@@ -71,8 +75,9 @@ public final class ReplayBenchmark {
         for (int i = 0; i < USERS; i++) {
             // every message from a new user, to one of a million others, spread over thirty days
             long sendTime = now.minusSeconds(random.nextInt(DAYS * 86_400)).toEpochMilli();
-            JsonObject msg = json.createObjectBuilder(template).add("serverMsgID", "m" + i).add("sendID", "user-" + i)
-                    .add("recvID", "user-" + random.nextInt(1_000_000)).add("sendTime", sendTime).build();
+            SingleMsgCallback msg = new SingleMsgCallback("user-" + i, SingleMsgCallback.COMMAND, "m" + i, "c" + i, "op",
+                    5, "", 1, 100, 101, 1, sendTime, sendTime, "hello", 1, null, "", "",
+                    "user-" + random.nextInt(1_000_000));
             statistics.countAccepted(now, msg, false);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -85,7 +90,8 @@ public final class ReplayBenchmark {
     }
 
     private static long writeAuditFiles(Path dir, jakarta.json.spi.JsonProvider json, JsonObject template, Instant now)
-            throws IOException {
+            throws IOException, InvalidCallbackException {
+        CallbackParser parser = new CallbackParser();
         AuditLineFormat format = new AuditLineFormat(ContentMode.FULL);
         Random random = new Random(2);
         long bytes = 0;
@@ -106,7 +112,8 @@ public final class ReplayBenchmark {
             JsonObject msg = json.createObjectBuilder(template).add("serverMsgID", "m" + i)
                     .add("sendID", "user-" + random.nextInt(200_000)).add("recvID", "user-" + random.nextInt(200_000))
                     .add("sendTime", time.toEpochMilli()).build();
-            String line = format.accepted(time, "10.0.0.1", "op-" + i, msg);
+            ParsedCallback callback = parser.parse(msg.toString().getBytes(StandardCharsets.UTF_8));
+            String line = format.accepted(time, "10.0.0.1", "op-" + i, callback);
             out.write(line);
             out.write('\n');
             bytes += line.length() + 1;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -124,13 +125,14 @@ class CallbackParserTest {
     }
 
     @Test
-    void keepsUnknownKeysAndKeyOrderInTheTree() throws Exception {
+    void keepsUnknownKeysAndKeyOrder() throws Exception {
         ParsedCallback parsed = parser.parse(Fixtures.bytes("good/future-unknown-fields.json"));
-        List<String> keys = List.copyOf(parsed.json().keySet());
+        JsonObject json = read(parsed.json().text());
+        List<String> keys = List.copyOf(json.keySet());
         assertEquals("sendID", keys.get(0));
         assertEquals(List.of("recvID", "groupID", "isRead", "attachedInfo", "offlinePush"),
                 keys.subList(keys.size() - 5, keys.size()));
-        assertEquals(30, parsed.json().getJsonObject("attachedInfo").getInt("burnDuration"));
+        assertEquals(30, json.getJsonObject("attachedInfo").getInt("burnDuration"));
     }
 
     @Test
@@ -278,6 +280,10 @@ class CallbackParserTest {
     void acceptsBigUnknownNumbersUnchanged() throws Exception {
         ParsedCallback parsed = parser.parse(utf8(new String(Fixtures.bytes("good/v3.8-text.json"),
                 StandardCharsets.UTF_8).replace("\"recvID\"", "\"future\":123456789012345678901234567890,\"recvID\"")));
-        assertEquals("123456789012345678901234567890", parsed.json().get("future").toString());
+        assertTrue(parsed.json().text().contains("\"future\":123456789012345678901234567890,"), parsed.json().text());
+    }
+
+    private static JsonObject read(String text) {
+        return jakarta.json.Json.createReader(new java.io.StringReader(text)).readObject();
     }
 }

@@ -38,10 +38,10 @@ class AuditReplayTest {
         for (int i = 0; i < 500; i++) {
             Instant time = StatisticsTest.NOW.minusSeconds(3600L * (500 - i));
             String id = "m" + (i % 450); // some duplicates
-            var msg = StatisticsTest.msg(id, "u" + (i % 37), "u" + (i % 11), 101 + i % 3, time.toEpochMilli(), 0);
+            var msg = StatisticsTest.parsed(id, "u" + (i % 37), "u" + (i % 11), 101 + i % 3, time.toEpochMilli(), 0);
             boolean duplicate = live.isDuplicate(id);
             String line = marked(format.accepted(time, "127.0.0.1", "op", msg), duplicate);
-            live.countAccepted(time, msg, duplicate);
+            live.countAccepted(time, msg.callback(), duplicate);
             (i < 300 ? rolled : active).append(line).append('\n');
             if (i % 50 == 0) {
                 RejectedRequest r = new RejectedRequest(time, 400 + i % 16, "127.0.0.1", null, "POST", "/", "x", 1L, "h");
@@ -74,11 +74,11 @@ class AuditReplayTest {
         for (int i = 0; i < 2000; i++) {
             Instant time = StatisticsTest.NOW.minusSeconds(60L * (2000 - i));
             String id = "m" + (i % 1500);
-            var msg = StatisticsTest.msg(id, "u" + (i % 97), "u" + (i % 13), 101 + i % 5, i % 7 == 0 ? null : time.toEpochMilli(),
+            var msg = StatisticsTest.parsed(id, "u" + (i % 97), "u" + (i % 13), 101 + i % 5, i % 7 == 0 ? null : time.toEpochMilli(),
                     time.toEpochMilli() - 1000);
             boolean duplicate = live.isDuplicate(id);
             lines.append(marked(format.accepted(time, "127.0.0.1", "op", msg), duplicate)).append('\n');
-            live.countAccepted(time, msg, duplicate);
+            live.countAccepted(time, msg.callback(), duplicate);
         }
         gzip(dir.resolve("audit-2026-11-25-1.jsonl.gz"), lines.substring(0, lines.indexOf("\n", lines.length() / 3) + 1));
         Files.writeString(dir.resolve("audit.jsonl"), lines.substring(lines.indexOf("\n", lines.length() / 3) + 1));

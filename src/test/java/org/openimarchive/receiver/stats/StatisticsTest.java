@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
+import org.openimarchive.receiver.callback.CallbackParser;
+import org.openimarchive.receiver.callback.InvalidCallbackException;
+import org.openimarchive.receiver.callback.ParsedCallback;
+import org.openimarchive.receiver.callback.SingleMsgCallback;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.time.Clock;
@@ -15,18 +19,31 @@ import org.junit.jupiter.api.Test;
 
 class StatisticsTest {
 
+    private static final CallbackParser PARSER = new CallbackParser();
+
     /** 2026-11-26 12:00 UTC, 20:00 in Shanghai. */
     static final Instant NOW = Instant.parse("2026-11-26T12:00:00Z");
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
-    static JsonObject msg(String serverMsgID, String from, String to, int contentType, Long sendTime, long createTime) {
+    static SingleMsgCallback msg(String serverMsgID, String from, String to, int contentType, Long sendTime, long createTime) {
+        return parsed(serverMsgID, from, to, contentType, sendTime, createTime).callback();
+    }
+
+    /** A callback as the parser gives it, from a body with these values. */
+    static ParsedCallback parsed(String serverMsgID, String from, String to, int contentType, Long sendTime,
+                                 long createTime) {
         var b = Json.createObjectBuilder().add("sendID", from)
                 .add("callbackCommand", "callbackAfterSendSingleMsgCommand").add("serverMsgID", serverMsgID)
                 .add("senderPlatformID", 5).add("msgFrom", 100).add("contentType", contentType).add("status", 1);
         if (sendTime != null) {
             b.add("sendTime", sendTime);
         }
-        return b.add("createTime", createTime).add("recvID", to).build();
+        String body = b.add("createTime", createTime).add("recvID", to).build().toString();
+        try {
+            return PARSER.parse(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (InvalidCallbackException e) {
+            throw new AssertionError(e);
+        }
     }
 
     static long at(String instant) {

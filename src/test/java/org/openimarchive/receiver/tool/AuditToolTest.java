@@ -24,6 +24,8 @@ import org.openimarchive.receiver.audit.AuditLog;
 import org.openimarchive.receiver.audit.AuditTrail;
 import org.openimarchive.receiver.audit.ContentMode;
 import org.openimarchive.receiver.audit.RejectedRequest;
+import org.openimarchive.receiver.callback.CallbackParser;
+import org.openimarchive.receiver.callback.ParsedCallback;
 import org.openimarchive.receiver.stats.Statistics;
 
 class AuditToolTest {
@@ -51,10 +53,12 @@ class AuditToolTest {
             int n = 0;
             for (String[] m : messages) {
                 Instant sent = TODAY.minusDays(Integer.parseInt(m[2])).atTime(12, 0).toInstant(ZoneOffset.UTC);
-                var msg = jakarta.json.Json.createObjectBuilder().add("sendID", m[0]).add("serverMsgID", "m" + n++)
-                        .add("contentType", 101).add("sendTime", sent.toEpochMilli()).add("recvID", m[1]).build();
+                String body = jakarta.json.Json.createObjectBuilder().add("sendID", m[0])
+                        .add("callbackCommand", "callbackAfterSendSingleMsgCommand").add("serverMsgID", "m" + n++)
+                        .add("contentType", 101).add("sendTime", sent.toEpochMilli()).add("recvID", m[1]).build().toString();
+                ParsedCallback msg = new CallbackParser().parse(body.getBytes(StandardCharsets.UTF_8));
                 trail.write(format.accepted(sent, "127.0.0.1", "op" + n, msg));
-                live.countAccepted(sent, msg, false);
+                live.countAccepted(sent, msg.callback(), false);
             }
             Instant now = Instant.now();
             trail.write(format.rejected(new RejectedRequest(now, 415, "127.0.0.1", null, "POST", "/", "x", 0L, "e3")));

@@ -1,4 +1,4 @@
-package org.openimarchive.receiver.audit;
+package org.openimarchive.receiver.callback;
 
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;

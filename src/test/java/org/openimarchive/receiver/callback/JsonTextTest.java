@@ -1,4 +1,4 @@
-package org.openimarchive.receiver.audit;
+package org.openimarchive.receiver.callback;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
