@@ -48,7 +48,9 @@ public final class CallbackParser {
                 org.eclipse.parsson.api.JsonConfig.REJECT_DUPLICATE_KEYS, true,
                 org.eclipse.parsson.api.JsonConfig.MAX_DEPTH, MAX_DEPTH));
         this.treeParserFactory = json.createParserFactory(Map.of());
-        this.jsonb = (YassonJsonb) new JsonBindingProvider().create().build();
+        // binding from text parses it again: with the same JSON-P implementation as the checks,
+        // not whichever one the container offers first
+        this.jsonb = (YassonJsonb) new JsonBindingProvider().create().withProvider(json).build();
         this.streamingCheck = new StreamingCheck(treeParserFactory);
     }
 

@@ -108,6 +108,7 @@ final class StreamingCheck {
                     return false;
                 }
                 value.append('[');
+                boolean first = true;
                 for (event = parser.next(); event != Event.END_ARRAY; event = parser.next()) {
                     if (event != Event.VALUE_STRING) {
                         return false;
@@ -116,9 +117,10 @@ final class StreamingCheck {
                     if (escapes && !CallbackSchema.isUnicode(element)) {
                         return false;
                     }
-                    if (value.charAt(value.length() - 1) != '[') {
+                    if (!first) {
                         value.append(',');
                     }
+                    first = false;
                     JsonText.appendString(value, element);
                 }
                 value.append(']');
