@@ -21,7 +21,7 @@ final class CallbackSchema {
 
     static final long UINT32_MAX = 0xFFFF_FFFFL;
 
-    record Field(String key, Kind kind) {
+    private record Field(String key, Kind kind) {
     }
 
     /** In the order OpenIM writes them, so that the first fault named is the first in the body. */

@@ -27,8 +27,8 @@ import org.openimarchive.receiver.callback.SingleMsgCallback;
  * with JSON-B (Yasson), seals the body as sent into a SHA-256 chain and writes it with its
  * hash through a synchronous, flushing log4j file appender under one lock, then replies.
  * No checks beyond binding, no record format, no statistics, no metrics, no error replies:
- * what it answers is the ceiling of any receiver that binds with JSON-B and writes its
- * record through log4j before it replies.
+ * what it answers is about the most that a receiver can answer when it binds with JSON-B
+ * and writes each record, chained, through log4j before it replies.
  */
 @WebServlet(urlPatterns = "/*", loadOnStartup = 1)
 public final class FloorServlet extends HttpServlet {
