@@ -37,7 +37,8 @@ public final class CallbackParser {
     static final int MAX_DEPTH = 64;
 
     private final JsonParserFactory parserFactory;
-    private final JsonParserFactory treeParserFactory;
+    /** Without the settings above: the streaming check applies its own, and a tree bound from is already checked. */
+    private final JsonParserFactory plainParserFactory;
     private final YassonJsonb jsonb;
     private final StreamingCheck streamingCheck;
 
@@ -47,11 +48,11 @@ public final class CallbackParser {
                 JsonConfig.KEY_STRATEGY, JsonConfig.KeyStrategy.NONE,
                 org.eclipse.parsson.api.JsonConfig.REJECT_DUPLICATE_KEYS, true,
                 org.eclipse.parsson.api.JsonConfig.MAX_DEPTH, MAX_DEPTH));
-        this.treeParserFactory = json.createParserFactory(Map.of());
+        this.plainParserFactory = json.createParserFactory(Map.of());
         // binding from text parses it again: with the same JSON-P implementation as the checks,
         // not whichever one the container offers first
         this.jsonb = (YassonJsonb) new JsonBindingProvider().create().withProvider(json).build();
-        this.streamingCheck = new StreamingCheck(treeParserFactory);
+        this.streamingCheck = new StreamingCheck(plainParserFactory);
     }
 
     /**
@@ -172,7 +173,7 @@ public final class CallbackParser {
 
     private SingleMsgCallback bind(JsonObject json) throws InvalidCallbackException {
         try {
-            return jsonb.fromJson(treeParserFactory.createParser(json), SingleMsgCallback.class);
+            return jsonb.fromJson(plainParserFactory.createParser(json), SingleMsgCallback.class);
         } catch (JsonbException e) {
             throw InvalidCallbackException.unbindable();
         }

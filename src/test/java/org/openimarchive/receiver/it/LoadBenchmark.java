@@ -174,13 +174,18 @@ public final class LoadBenchmark {
 
     /** The bare servlet as an exploded application: its one class, found by annotation scanning. */
     private static void deployBare(TomcatServer tomcat) throws Exception {
-        String classFile = BareServlet.class.getName().replace('.', '/') + ".class";
-        Path target = tomcat.base().resolve("webapps/bare/WEB-INF/classes").resolve(classFile);
+        copyClass(BareServlet.class, tomcat.base().resolve("webapps/bare"));
+        tomcat.await("the bare servlet to be deployed", Duration.ofSeconds(60), () -> tomcat.status("/bare/") == 200);
+    }
+
+    /** Copies a compiled class into an exploded application's {@code WEB-INF/classes}. */
+    private static void copyClass(Class<?> type, Path app) throws IOException {
+        String classFile = type.getName().replace('.', '/') + ".class";
+        Path target = app.resolve("WEB-INF/classes").resolve(classFile);
         Files.createDirectories(target.getParent());
-        try (InputStream in = BareServlet.class.getClassLoader().getResourceAsStream(classFile)) {
+        try (InputStream in = type.getClassLoader().getResourceAsStream(classFile)) {
             Files.copy(in, target);
         }
-        tomcat.await("the bare servlet to be deployed", Duration.ofSeconds(60), () -> tomcat.status("/bare/") == 200);
     }
 
     /**
@@ -189,14 +194,8 @@ public final class LoadBenchmark {
      */
     private static void deployFloor(TomcatServer tomcat) throws Exception {
         Path app = tomcat.base().resolve("webapps/floor");
-        for (Class<?> type : List.of(FloorServlet.class, SingleMsgCallback.class)) {
-            String classFile = type.getName().replace('.', '/') + ".class";
-            Path target = app.resolve("WEB-INF/classes").resolve(classFile);
-            Files.createDirectories(target.getParent());
-            try (InputStream in = type.getClassLoader().getResourceAsStream(classFile)) {
-                Files.copy(in, target);
-            }
-        }
+        copyClass(FloorServlet.class, app);
+        copyClass(SingleMsgCallback.class, app);
         Path lib = app.resolve("WEB-INF/lib");
         Files.createDirectories(lib);
         try (var jars = Files.list(Path.of("target/openim-callback-receiver/WEB-INF/lib"))) {
