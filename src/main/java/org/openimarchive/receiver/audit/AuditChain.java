@@ -26,7 +26,8 @@ public final class AuditChain {
     /** The "previous hash" of the very first record. */
     public static final String GENESIS = "0".repeat(64);
 
-    static final String HASH_KEY = ",\"hash\":\"";
+    private static final String SEQ_KEY = ",\"" + AuditRecord.SEQ + "\":";
+    static final String HASH_KEY = ",\"" + AuditRecord.HASH + "\":\"";
     /** {@code ,"hash":"} + 64 hex digits + {@code "}}. */
     static final int SUFFIX_LENGTH = HASH_KEY.length() + 64 + 2;
 
@@ -49,7 +50,7 @@ public final class AuditChain {
     public Sealed seal(String record) {
         long seq = lastSeq + 1;
         StringBuilder line = new StringBuilder(record.length() + 24 + SUFFIX_LENGTH);
-        line.append(record, 0, record.length() - 1).append(",\"seq\":").append(seq);
+        line.append(record, 0, record.length() - 1).append(SEQ_KEY).append(seq);
         String hash = hasher.hash(lastHash, line);
         line.append(HASH_KEY).append(hash).append("\"}");
         return new Sealed(line.toString(), seq, hash);
@@ -128,12 +129,12 @@ public final class AuditChain {
             }
         }
         String body = line.substring(0, line.length() - SUFFIX_LENGTH);
-        int seqAt = body.lastIndexOf(",\"seq\":");
+        int seqAt = body.lastIndexOf(SEQ_KEY);
         if (seqAt < 0) {
             return null;
         }
         try {
-            return new Link(body, Long.parseLong(body.substring(seqAt + 7)), hash);
+            return new Link(body, Long.parseLong(body.substring(seqAt + SEQ_KEY.length())), hash);
         } catch (NumberFormatException e) {
             return null;
         }

@@ -47,7 +47,15 @@ public final class AuditFiles {
     /** The file's bytes, decompressed if it is a {@code .gz}. */
     public static InputStream open(Path file) throws IOException {
         InputStream in = Files.newInputStream(file);
-        return file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in;
+        if (!file.getFileName().toString().endsWith(".gz")) {
+            return in;
+        }
+        try {
+            return new GZIPInputStream(in, 1 << 16);
+        } catch (IOException e) {
+            in.close();
+            throw e;
+        }
     }
 
     /** Whether a non-empty file's last byte is not a line break. */

@@ -1,6 +1,7 @@
 package org.openimarchive.receiver.audit;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,8 +19,9 @@ public final class AuditHealth {
 
     /** Null while records can be written, else why not. */
     public String problem() {
-        if (!Files.isRegularFile(dir.resolve("audit.jsonl"))) {
-            return "the active audit file " + dir.resolve("audit.jsonl") + " is missing";
+        Path active = dir.resolve(AuditFiles.ACTIVE);
+        if (!Files.isRegularFile(active)) {
+            return "the active audit file " + active + " is missing";
         }
         try {
             Path probe = Files.createTempFile(dir, ".health-", ".probe");
@@ -35,6 +37,6 @@ public final class AuditHealth {
     }
 
     private static String reason(IOException e) {
-        return e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
+        return e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
     }
 }

@@ -4,21 +4,17 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
-import org.openimarchive.receiver.callback.JsonText;
 import org.openimarchive.receiver.callback.ParsedCallback;
 import org.openimarchive.receiver.callback.ReceivedJson;
+import org.openimarchive.receiver.json.JsonText;
+import org.openimarchive.receiver.json.Timestamps;
 
 /**
  * Formats audit records: one JSON object per line, keys in a fixed order, every value
  * escaped by {@link JsonText} so that the line can never be split. Thread-safe.
  */
 public final class AuditLineFormat {
-
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private final ContentMode contentMode;
     /** The last second formatted: records of one second share it (thread-safe, immutable). */
@@ -36,15 +32,15 @@ public final class AuditLineFormat {
      * {@code "duplicate":true}: its message's {@code serverMsgID} was already recorded.
      */
     public static String markDuplicate(String record) {
-        return record.substring(0, record.length() - 1) + ",\"duplicate\":true}";
+        return AuditRecord.withTrue(record, AuditRecord.DUPLICATE);
     }
 
     /** The record of an accepted callback; its {@code msg} is the object as received. */
     public String accepted(Instant time, String remoteAddr, String operationID, ParsedCallback callback) {
         ReceivedJson msg = callback.json();
         StringBuilder out = new StringBuilder(192 + msg.text().length());
-        head(out, time, "accepted", 200, remoteAddr, operationID);
-        out.append(",\"msg\":");
+        head(out, time, AuditRecord.Outcome.ACCEPTED, 200, remoteAddr, operationID);
+        key(out, AuditRecord.MSG);
         switch (contentMode) {
             case FULL -> msg.appendTo(out);
             case OMIT -> msg.appendWithoutContent(out);
@@ -63,40 +59,41 @@ public final class AuditLineFormat {
     /** The record of a refused request. */
     public String rejected(RejectedRequest r) {
         StringBuilder out = new StringBuilder(384);
-        head(out, r.time(), "rejected", r.status(), r.remoteAddr(), r.operationID());
-        out.append(",\"method\":");
-        JsonText.appendString(out, r.method());
-        out.append(",\"uri\":");
-        JsonText.appendString(out, r.uri());
-        out.append(",\"error\":");
-        JsonText.appendString(out, r.error());
-        out.append(",\"bodyBytes\":").append(r.bodyBytes() == null ? "null" : r.bodyBytes().toString());
-        out.append(",\"bodySha256\":");
-        JsonText.appendString(out, r.bodySha256());
+        head(out, r.time(), AuditRecord.Outcome.REJECTED, r.status(), r.remoteAddr(), r.operationID());
+        JsonText.appendString(key(out, AuditRecord.METHOD), r.method());
+        JsonText.appendString(key(out, AuditRecord.URI), r.uri());
+        JsonText.appendString(key(out, AuditRecord.ERROR), r.error());
+        key(out, AuditRecord.BODY_BYTES).append(r.bodyBytes() == null ? "null" : r.bodyBytes().toString());
+        JsonText.appendString(key(out, AuditRecord.BODY_SHA256), r.bodySha256());
         return out.append('}').toString();
     }
 
-    private void head(StringBuilder out, Instant time, String outcome, int status,
+    /** The keys every record starts with, in this order. */
+    private void head(StringBuilder out, Instant time, AuditRecord.Outcome outcome, int status,
                       String remoteAddr, String operationID) {
-        out.append("{\"time\":\"");
+        out.append("{\"").append(AuditRecord.TIME).append("\":\"");
         appendTime(out, time);
-        out.append("\",\"outcome\":\"").append(outcome)
-                .append("\",\"status\":").append(status)
-                .append(",\"remoteAddr\":");
-        JsonText.appendString(out, remoteAddr);
-        out.append(",\"operationID\":");
-        JsonText.appendString(out, operationID);
+        out.append('"');
+        key(out, AuditRecord.OUTCOME).append('"').append(outcome.text()).append('"');
+        key(out, AuditRecord.STATUS).append(status);
+        JsonText.appendString(key(out, AuditRecord.REMOTE_ADDR), remoteAddr);
+        JsonText.appendString(key(out, AuditRecord.OPERATION_ID), operationID);
+    }
+
+    /** Starts the next member: {@code ,"key":}. */
+    private static StringBuilder key(StringBuilder out, String key) {
+        return out.append(",\"").append(key).append("\":");
     }
 
     /**
-     * Appends {@code time} as {@link #TIME} does; the text up to the second is computed once
+     * Appends {@code time} as {@link Timestamps#FORMAT} does; the text up to the second is computed once
      * per second, as formatting a date costs more than the rest of the head.
      */
     private void appendTime(StringBuilder out, Instant time) {
         long second = time.getEpochSecond();
         FormattedSecond formatted = lastSecond;
         if (formatted.epochSecond() != second) {
-            formatted = new FormattedSecond(second, TIME.format(Instant.ofEpochSecond(second)));
+            formatted = new FormattedSecond(second, Timestamps.FORMAT.format(Instant.ofEpochSecond(second)));
             lastSecond = formatted;
         }
         String text = formatted.text();

@@ -1,30 +1,21 @@
 package org.openimarchive.receiver.audit;
 
-import jakarta.json.stream.JsonParser;
-import jakarta.json.stream.JsonParserFactory;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongConsumer;
 
 /**
  * Checks an audit directory against its hash chain, file by file and line by line, and names
  * the first point where it breaks: a record altered, removed, inserted or moved, a rolled
- * file missing, a last line cut short. Reads one line at a time, so any size fits in memory.
+ * file missing, a last line cut short. Reads through {@link AuditReader}, one line at a time.
  *
  * <p>A line that is not a whole record is the remains of a write a full disk or a crash cut
  * short; the receiver then answered 503 and marked the next record {@code "resumed":true}.
  * Such a line followed by a resumed record is reported as a note, anything else as a break.
  */
 public final class AuditVerifier {
-
-    private static final String RESUMED = ",\"resumed\":true,\"seq\":";
 
     /**
      * The outcome.
@@ -38,7 +29,6 @@ public final class AuditVerifier {
         }
     }
 
-    private final JsonParserFactory parsers = new org.eclipse.parsson.JsonProviderImpl().createParserFactory(Map.of());
     private final byte[] key;
 
     /** @param key the HMAC key the receiver was given, or null for plain SHA-256 */
@@ -73,7 +63,13 @@ public final class AuditVerifier {
      * @param progress told the number of lines read, every million lines
      */
     public Report verify(Path dir, Anchor anchor, LongConsumer progress) throws IOException {
-        List<Path> files = AuditFiles.inOrder(dir);
+        try (AuditReader reader = AuditReader.open(dir, progress)) {
+            return verify(reader, anchor);
+        }
+    }
+
+    private Report verify(AuditReader reader, Anchor anchor) {
+        int files = reader.files();
         List<String> notes = new ArrayList<>();
         AuditChain.Hasher hasher = new AuditChain.Hasher(key);
         String previousHash = null;
@@ -81,101 +77,71 @@ public final class AuditVerifier {
         String previousAt = null;
         long previousSeq = 0;
         long records = 0;
-        long lines = 0;
         List<String> torn = new ArrayList<>();
-        for (Path file : files) {
-            String name = file.getFileName().toString();
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(AuditFiles.open(file), StandardCharsets.UTF_8), 1 << 16)) {
-                String line;
-                long number = 0;
-                while ((line = in.readLine()) != null) {
-                    number++;
-                    if (++lines % 1_000_000 == 0) {
-                        progress.accept(lines);
-                    }
-                    if (line.isEmpty()) {
-                        continue; // the line break that starts a record after a write cut short
-                    }
-                    String at = name + ":" + number;
-                    boolean object = isObject(line);
-                    AuditChain.Link link = object ? AuditChain.parse(line) : null;
-                    if (link == null) {
-                        if (object) {
-                            return new Report(files.size(), records, at + ": a record without seq and hash", notes);
-                        }
-                        torn.add(at);
-                        continue;
-                    }
-                    boolean resumed = link.body().contains(RESUMED + link.seq());
-                    String expectedPrevious = previousHash;
-                    if (previousHash == null) {
-                        if (link.seq() != 1) {
-                            notes.add(at + ": the chain starts at seq " + link.seq()
-                                    + "; the records before it are gone (removed by retention, or otherwise)");
-                        }
-                        expectedPrevious = link.seq() == 1 ? AuditChain.GENESIS : null;
-                    } else if (resumed && link.seq() == previousSeq) {
-                        // the write of the record before failed at its very end: whole on disk, yet answered 503
-                        notes.add(previousAt + ": seq " + previousSeq + " was written whole but its write failed"
-                                + " (answered 503); " + at + " takes its place");
-                        expectedPrevious = hashBeforePrevious;
-                        records--;
-                    } else if (link.seq() != previousSeq + 1) {
-                        return new Report(files.size(), records, at + ": seq " + link.seq() + " follows seq " + previousSeq
-                                + " (records missing, added or out of order" + (number == 1 ? ", or a file missing" : "") + ")", notes);
-                    }
-                    if (expectedPrevious != null && !hasher.hash(expectedPrevious, link.body()).equals(link.hash())) {
-                        return new Report(files.size(), records, at + ": the hash of seq " + link.seq() + " does not match"
-                                + " (the record was altered" + (records == 0 && key == null
-                                ? "; or the receiver had callback.audit.hmacKeyFile: pass --key" : "") + ")", notes);
-                    }
-                    if (!torn.isEmpty()) {
-                        if (!resumed) {
-                            return new Report(files.size(), records, torn.get(0) + ": part of a line, not followed by a resumed record", notes);
-                        }
-                        for (String t : torn) {
-                            notes.add(t + ": part of a line, a write cut short (answered 503); the chain resumes at seq " + link.seq());
-                        }
-                        torn.clear();
-                    }
-                    if (anchor != null && link.seq() == anchor.seq() && !link.hash().equals(anchor.hash())) {
-                        return new Report(files.size(), records, at + ": seq " + link.seq() + " is not the anchor's record"
-                                + " (its hash differs from the one kept elsewhere)", notes);
-                    }
-                    hashBeforePrevious = expectedPrevious;
-                    previousHash = link.hash();
-                    previousSeq = link.seq();
-                    previousAt = at;
-                    records++;
-                }
-            } catch (IOException e) {
-                return new Report(files.size(), records, name + ": cannot be read to its end: " + e.getMessage(), notes);
+        for (AuditReader.Entry entry; (entry = reader.next()) != null; ) {
+            if (entry instanceof AuditReader.UnreadableFile file) {
+                return new Report(files, records, file.file() + ": cannot be read to its end: " + file.reason(), notes);
             }
+            if (entry instanceof AuditReader.TornLine line) {
+                torn.add(line.at());
+                continue;
+            }
+            AuditRecord record = (AuditRecord) entry;
+            String at = record.at();
+            AuditChain.Link link = record.link();
+            if (link == null) {
+                return new Report(files, records, at + ": a record without seq and hash", notes);
+            }
+            String expectedPrevious = previousHash;
+            if (previousHash == null) {
+                if (link.seq() != 1) {
+                    notes.add(at + ": the chain starts at seq " + link.seq()
+                            + "; the records before it are gone (removed by retention, or otherwise)");
+                }
+                expectedPrevious = link.seq() == 1 ? AuditChain.GENESIS : null;
+            } else if (record.replacesPrevious()) {
+                // the write of the record before failed at its very end: whole on disk, yet answered 503
+                notes.add(previousAt + ": seq " + previousSeq + " was written whole but its write failed"
+                        + " (answered 503); " + at + " takes its place");
+                expectedPrevious = hashBeforePrevious;
+                records--;
+            } else if (link.seq() != previousSeq + 1) {
+                return new Report(files, records, at + ": seq " + link.seq() + " follows seq " + previousSeq
+                        + " (records missing, added or out of order" + (record.lineNumber() == 1 ? ", or a file missing" : "")
+                        + ")", notes);
+            }
+            if (expectedPrevious != null && !hasher.hash(expectedPrevious, link.body()).equals(link.hash())) {
+                return new Report(files, records, at + ": the hash of seq " + link.seq() + " does not match"
+                        + " (the record was altered" + (records == 0 && key == null
+                        ? "; or the receiver had callback.audit.hmacKeyFile: pass --key" : "") + ")", notes);
+            }
+            if (!torn.isEmpty()) {
+                if (!record.resumed()) {
+                    return new Report(files, records, torn.get(0) + ": part of a line, not followed by a resumed record", notes);
+                }
+                for (String t : torn) {
+                    notes.add(t + ": part of a line, a write cut short (answered 503); the chain resumes at seq " + link.seq());
+                }
+                torn.clear();
+            }
+            if (anchor != null && link.seq() == anchor.seq() && !link.hash().equals(anchor.hash())) {
+                return new Report(files, records, at + ": seq " + link.seq() + " is not the anchor's record"
+                        + " (its hash differs from the one kept elsewhere)", notes);
+            }
+            hashBeforePrevious = expectedPrevious;
+            previousHash = link.hash();
+            previousSeq = link.seq();
+            previousAt = at;
+            records++;
         }
         if (!torn.isEmpty()) {
-            return new Report(files.size(), records, torn.get(torn.size() - 1)
+            return new Report(files, records, torn.get(torn.size() - 1)
                     + ": the last line is incomplete (cut short by a crash, or truncated)", notes);
         }
         if (anchor != null && previousSeq < anchor.seq()) {
-            return new Report(files.size(), records, "the chain ends at seq " + previousSeq + ", before the anchor's seq "
+            return new Report(files, records, "the chain ends at seq " + previousSeq + ", before the anchor's seq "
                     + anchor.seq() + ": the newest records were removed", notes);
         }
-        return new Report(files.size(), records, null, notes);
-    }
-
-    /** Whether the line is one whole JSON object. */
-    private boolean isObject(String line) {
-        if (line.isEmpty() || line.charAt(0) != '{') {
-            return false;
-        }
-        try (JsonParser parser = parsers.createParser(new StringReader(line))) {
-            if (parser.next() != JsonParser.Event.START_OBJECT) {
-                return false;
-            }
-            parser.skipObject();
-            return !parser.hasNext();
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return new Report(files, records, null, notes);
     }
 }

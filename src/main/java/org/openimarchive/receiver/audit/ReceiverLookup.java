@@ -13,7 +13,7 @@ import org.apache.logging.log4j.core.lookup.StrLookup;
  * {@code callback.audit.*} parameters (the directory, the file size, the retention) to the
  * XML, so that appenders and the rolling policy stay in XML while their values stay in
  * web.xml. The values are the {@link LoggerContext}'s external context, set by
- * {@link AuditLog#start}.
+ * {@link AuditLineWriter#start}.
  */
 @Plugin(name = "receiver", category = StrLookup.CATEGORY)
 public final class ReceiverLookup extends AbstractLookup implements LoggerContextAware {

@@ -5,19 +5,20 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.JsonbException;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.stream.JsonLocation;
 import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParserFactory;
 import jakarta.json.stream.JsonParsingException;
-import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.eclipse.yasson.YassonJsonb;
+import org.eclipse.parsson.JsonProviderImpl;
 import org.eclipse.yasson.JsonBindingProvider;
+import org.eclipse.yasson.YassonJsonb;
 
 /**
  * Turns a request body into a {@link ParsedCallback}, or says exactly why it is not one.
@@ -43,7 +44,8 @@ public final class CallbackParser {
     private final StreamingCheck streamingCheck;
 
     public CallbackParser() {
-        JsonProvider json = new org.eclipse.parsson.JsonProviderImpl();
+        JsonProvider json = new JsonProviderImpl();
+        // Parsson's own settings: its JsonConfig, not jakarta.json's
         this.parserFactory = json.createParserFactory(Map.of(
                 JsonConfig.KEY_STRATEGY, JsonConfig.KeyStrategy.NONE,
                 org.eclipse.parsson.api.JsonConfig.REJECT_DUPLICATE_KEYS, true,

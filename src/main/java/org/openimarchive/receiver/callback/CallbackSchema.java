@@ -17,9 +17,54 @@ import java.util.Map;
  */
 final class CallbackSchema {
 
-    enum Kind { STRING, REQUIRED_STRING, COMMAND, INT32, INT64, UINT32, STRING_LIST }
+    /**
+     * What a key may hold: its JSON type, whether it must be present, and for integers the
+     * range of its Go type. Both the tree path and {@link StreamingCheck} read it.
+     */
+    enum Kind {
+        STRING(false),
+        REQUIRED_STRING(true),
+        COMMAND(true),
+        INT32(Integer.MIN_VALUE, Integer.MAX_VALUE, "int32"),
+        INT64(Long.MIN_VALUE, Long.MAX_VALUE, "int64"),
+        UINT32(0, 0xFFFF_FFFFL, "uint32"),
+        STRING_LIST(false);
 
-    static final long UINT32_MAX = 0xFFFF_FFFFL;
+        private final boolean required;
+        private final long min;
+        private final long max;
+        private final String goType;
+
+        Kind(boolean required) {
+            this(required, 0, 0, null);
+        }
+
+        Kind(long min, long max, String goType) {
+            this(false, min, max, goType);
+        }
+
+        Kind(boolean required, long min, long max, String goType) {
+            this.required = required;
+            this.min = min;
+            this.max = max;
+            this.goType = goType;
+        }
+
+        /** Whether the key must be present. */
+        boolean required() {
+            return required;
+        }
+
+        /** Whether {@code n} is in the range of this integer kind. */
+        boolean inRange(long n) {
+            return n >= min && n <= max;
+        }
+
+        /** The Go type of an integer kind, as refusals name it. */
+        String goType() {
+            return goType;
+        }
+    }
 
     private record Field(String key, Kind kind) {
     }
@@ -62,8 +107,7 @@ final class CallbackSchema {
     private static long requiredKeys() {
         long bits = 0;
         for (int i = 0; i < FIELDS.size(); i++) {
-            Kind kind = FIELDS.get(i).kind();
-            if (kind == Kind.REQUIRED_STRING || kind == Kind.COMMAND) {
+            if (FIELDS.get(i).kind().required()) {
                 bits |= 1L << i;
             }
         }
@@ -93,7 +137,7 @@ final class CallbackSchema {
 
     private static void checkKey(String key, Kind kind, JsonValue value) throws InvalidCallbackException {
         if (value == null) {
-            if (kind == Kind.REQUIRED_STRING || kind == Kind.COMMAND) {
+            if (kind.required()) {
                 throw InvalidCallbackException.missing(key);
             }
             return;
@@ -111,9 +155,7 @@ final class CallbackSchema {
                     throw InvalidCallbackException.wrongCommand(command);
                 }
             }
-            case INT32 -> integer(key, value, Integer.MIN_VALUE, Integer.MAX_VALUE, "int32");
-            case INT64 -> integer(key, value, Long.MIN_VALUE, Long.MAX_VALUE, "int64");
-            case UINT32 -> integer(key, value, 0, UINT32_MAX, "uint32");
+            case INT32, INT64, UINT32 -> integer(key, value, kind);
             case STRING_LIST -> stringList(key, value);
         }
     }
@@ -125,8 +167,7 @@ final class CallbackSchema {
         throw InvalidCallbackException.wrongType(key, "a string", typeName(value));
     }
 
-    private static void integer(String key, JsonValue value, long min, long max, String range)
-            throws InvalidCallbackException {
+    private static void integer(String key, JsonValue value, Kind kind) throws InvalidCallbackException {
         if (!(value instanceof JsonNumber number)) {
             throw InvalidCallbackException.wrongType(key, "a number", typeName(value));
         }
@@ -137,10 +178,10 @@ final class CallbackSchema {
         try {
             n = number.longValueExact();
         } catch (ArithmeticException e) {
-            throw InvalidCallbackException.outOfRange(key, number.toString(), range);
+            throw InvalidCallbackException.outOfRange(key, number.toString(), kind.goType());
         }
-        if (n < min || n > max) {
-            throw InvalidCallbackException.outOfRange(key, number.toString(), range);
+        if (!kind.inRange(n)) {
+            throw InvalidCallbackException.outOfRange(key, number.toString(), kind.goType());
         }
     }
 

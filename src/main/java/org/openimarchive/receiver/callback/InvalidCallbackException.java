@@ -1,5 +1,7 @@
 package org.openimarchive.receiver.callback;
 
+import org.openimarchive.receiver.json.JsonText;
+
 /**
  * A request body that is not a valid {@code callbackAfterSendSingleMsgCommand} call. The
  * message is a fixed phrase, filled in with the key and value at fault; it never holds a
@@ -10,7 +12,6 @@ public final class InvalidCallbackException extends Exception {
     private static final long serialVersionUID = 1L;
 
     /** Longest part of a received value that a message repeats. */
-    static final int MAX_ECHO = 64;
 
     private String operationID;
 
@@ -77,31 +78,19 @@ public final class InvalidCallbackException extends Exception {
     }
 
     static InvalidCallbackException notInteger(String key, String number) {
-        return new InvalidCallbackException(key + ": expected an integer, got " + echo(number));
+        return new InvalidCallbackException(key + ": expected an integer, got " + JsonText.echo(number));
     }
 
     static InvalidCallbackException outOfRange(String key, String number, String range) {
-        return new InvalidCallbackException(key + ": " + echo(number) + " is out of range for " + range);
+        return new InvalidCallbackException(key + ": " + JsonText.echo(number) + " is out of range for " + range);
     }
 
     static InvalidCallbackException wrongCommand(String command) {
         return new InvalidCallbackException("callbackCommand: expected \"" + SingleMsgCallback.COMMAND
-                + "\", got \"" + echo(command) + "\"");
+                + "\", got \"" + JsonText.echo(command) + "\"");
     }
 
     static InvalidCallbackException unbindable() {
         return new InvalidCallbackException("body does not bind to the callback type");
-    }
-
-    /** Cuts a received value that a message repeats to {@link #MAX_ECHO} characters. */
-    private static String echo(String value) {
-        if (value.length() <= MAX_ECHO) {
-            return value;
-        }
-        int end = MAX_ECHO;
-        if (Character.isHighSurrogate(value.charAt(end - 1))) {
-            end--;
-        }
-        return value.substring(0, end) + "...";
     }
 }

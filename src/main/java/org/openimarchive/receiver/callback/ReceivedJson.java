@@ -4,6 +4,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.util.Map;
+import org.openimarchive.receiver.json.JsonText;
 
 /**
  * The callback object as received, every key in its order, unknown keys included, written

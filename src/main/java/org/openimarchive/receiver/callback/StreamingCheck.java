@@ -7,6 +7,7 @@ import java.io.StringReader;
 import java.util.HashSet;
 import java.util.Set;
 import org.openimarchive.receiver.callback.CallbackSchema.Kind;
+import org.openimarchive.receiver.json.JsonText;
 
 /**
  * The fast path of {@link CallbackParser}: one pass of JSON-P's streaming parser over a
@@ -89,14 +90,8 @@ final class StreamingCheck {
                 out.string(value);
                 return true;
             }
-            case INT32 -> {
-                return integer(parser, event, out.key(key), Integer.MIN_VALUE, Integer.MAX_VALUE);
-            }
-            case INT64 -> {
-                return integer(parser, event, out.key(key), Long.MIN_VALUE, Long.MAX_VALUE);
-            }
-            case UINT32 -> {
-                return integer(parser, event, out.key(key), 0, CallbackSchema.UINT32_MAX);
+            case INT32, INT64, UINT32 -> {
+                return integer(parser, event, out.key(key), kind);
             }
             case STRING_LIST -> {
                 StringBuilder value = out.key(key);
@@ -132,7 +127,7 @@ final class StreamingCheck {
         }
     }
 
-    private static boolean integer(JsonParser parser, Event event, StringBuilder out, long min, long max) {
+    private static boolean integer(JsonParser parser, Event event, StringBuilder out, Kind kind) {
         if (event != Event.VALUE_NUMBER) {
             return false;
         }
@@ -146,7 +141,7 @@ final class StreamingCheck {
         } catch (NumberFormatException e) {
             return false;
         }
-        if (value < min || value > max) {
+        if (!kind.inRange(value)) {
             return false;
         }
         out.append(text);

@@ -1,15 +1,17 @@
 package org.openimarchive.receiver.stats;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.TreeMap;
-import org.openimarchive.receiver.callback.JsonText;
+import org.openimarchive.receiver.audit.MessageFacts;
 import org.openimarchive.receiver.callback.SingleMsgCallback;
+import org.openimarchive.receiver.json.JsonText;
+import org.openimarchive.receiver.json.Timestamps;
 
 /**
  * Messages, duplicates, refusals and distinct people, in total and per calendar day for
@@ -22,9 +24,6 @@ public final class Statistics {
 
     /** How many of the most recent message IDs are remembered to recognise a duplicate. */
     public static final int DUPLICATE_WINDOW = 1 << 20;
-
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private final ZoneId zone;
     private final int days;
@@ -65,7 +64,7 @@ public final class Statistics {
      */
     public static Statistics forPeriod(ZoneId zone, LocalDate from, LocalDate to) {
         Clock lastMoment = Clock.fixed(to.plusDays(1).atStartOfDay(zone).toInstant().minusMillis(1), zone);
-        int days = (int) java.time.temporal.ChronoUnit.DAYS.between(from, to) + 1;
+        int days = (int) ChronoUnit.DAYS.between(from, to) + 1;
         return new Statistics(zone, days, lastMoment, DUPLICATE_WINDOW, from, to);
     }
 
@@ -84,7 +83,12 @@ public final class Statistics {
         countAccepted(receivedAt, MessageFacts.of(callback), duplicate);
     }
 
-    synchronized void countAccepted(Instant receivedAt, MessageFacts facts, boolean duplicate) {
+    /**
+     * Counts an accepted message whose record was written, as its record says it.
+     *
+     * @param duplicate what the record says
+     */
+    public synchronized void countAccepted(Instant receivedAt, MessageFacts facts, boolean duplicate) {
         Instant messageTime = Instant.ofEpochMilli(facts.timeMillis());
         if (!inPeriod(messageTime)) {
             return;
@@ -92,7 +96,7 @@ public final class Statistics {
         noteTime(receivedAt);
         // a message time past the day after receipt (a client's clock) is not given a day:
         // decided by the receipt, so that counting again later decides the same
-        Tally day = messageTime.isAfter(receivedAt.plus(java.time.Duration.ofDays(1))) ? null : dayOf(messageTime);
+        Tally day = messageTime.isAfter(receivedAt.plus(Duration.ofDays(1))) ? null : dayOf(messageTime);
         if (duplicate) {
             total.duplicate();
             if (day != null) {
@@ -130,9 +134,9 @@ public final class Statistics {
         prune(today(now));
         StringBuilder out = new StringBuilder(4096);
         out.append("{\"since\":\"");
-        TIME.formatTo(since != null ? since : createdAt, out);
+        Timestamps.FORMAT.formatTo(since != null ? since : createdAt, out);
         out.append("\",\"generatedAt\":\"");
-        TIME.formatTo(now, out);
+        Timestamps.FORMAT.formatTo(now, out);
         out.append("\",\"timeZone\":");
         JsonText.appendString(out, zone.getId());
         out.append(",\"days\":").append(days)

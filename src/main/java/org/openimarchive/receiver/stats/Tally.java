@@ -2,6 +2,7 @@ package org.openimarchive.receiver.stats;
 
 import java.util.Map;
 import java.util.TreeMap;
+import org.openimarchive.receiver.audit.MessageFacts;
 
 /** The figures of one period (a day, or all days): counts, distinct counts, breakdowns. */
 final class Tally {

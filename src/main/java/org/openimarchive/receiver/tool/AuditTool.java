@@ -1,28 +1,23 @@
 package org.openimarchive.receiver.tool;
 
-import jakarta.json.JsonNumber;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
-import jakarta.json.spi.JsonProvider;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
-import org.openimarchive.receiver.audit.AuditFiles;
+import org.openimarchive.receiver.audit.AuditReader;
+import org.openimarchive.receiver.audit.AuditRecord;
 import org.openimarchive.receiver.audit.AuditVerifier;
 import org.openimarchive.receiver.stats.AuditReplay;
 import org.openimarchive.receiver.stats.Statistics;
@@ -88,11 +83,11 @@ public final class AuditTool {
             err.println("not a directory: " + dir);
             return 2;
         }
-        java.util.Set<String> allowed = switch (args[0]) {
-            case "verify" -> java.util.Set.of("key", "anchor");
-            case "summary" -> java.util.Set.of("from", "to", "zone", "days");
-            case "find" -> java.util.Set.of("user", "conversation", "from", "to", "content-type");
-            default -> java.util.Set.of();
+        Set<String> allowed = switch (args[0]) {
+            case "verify" -> Set.of("key", "anchor");
+            case "summary" -> Set.of("from", "to", "zone", "days");
+            case "find" -> Set.of("user", "conversation", "from", "to", "content-type");
+            default -> Set.of();
         };
         for (String option : options.keySet()) {
             if (!allowed.contains(option)) {
@@ -111,7 +106,7 @@ public final class AuditTool {
                     yield 2;
                 }
             };
-        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+        } catch (IllegalArgumentException | DateTimeException e) {
             err.println(e.getMessage());
             return 2;
         } catch (IOException e) {
@@ -175,69 +170,47 @@ public final class AuditTool {
     }
 
     private int find(Path dir, Map<String, String> options) throws IOException {
-        Predicate<JsonObject> filter = filter(options);
-        JsonProvider json = new org.eclipse.parsson.JsonProviderImpl();
-        long read = 0;
-        long found = 0;
-        for (Path file : AuditFiles.inOrder(dir)) {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(AuditFiles.open(file), StandardCharsets.UTF_8), 1 << 16)) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    if (++read % 1_000_000 == 0) {
-                        err.printf("... %,d lines, %,d found%n", read, found);
-                    }
-                    JsonObject record;
-                    try {
-                        record = json.createReader(new StringReader(line)).readObject();
-                    } catch (RuntimeException e) {
-                        continue; // not a whole record
-                    }
-                    if ("accepted".equals(string(record, "outcome")) && matches(filter, record)) {
-                        out.println(line);
-                        found++;
-                    }
+        Predicate<AuditRecord> filter = filter(options);
+        long[] found = {0};
+        try (AuditReader reader = AuditReader.open(dir, lines -> err.printf("... %,d lines, %,d found%n", lines, found[0]))) {
+            for (AuditReader.Entry entry; (entry = reader.next()) != null; ) {
+                // what the statistics count as a message, and the filters can read
+                if (entry instanceof AuditRecord record && record.counts() && record.outcome() == AuditRecord.Outcome.ACCEPTED
+                        && filter.test(record)) {
+                    out.println(record.line());
+                    found[0]++;
                 }
             }
+            err.printf("%,d records found among %,d lines%n", found[0], reader.lines());
         }
-        err.printf("%,d records found among %,d lines%n", found, read);
         return 0;
     }
 
-    /** A record the filters cannot read (no time, no msg) matches nothing. */
-    private static boolean matches(Predicate<JsonObject> filter, JsonObject record) {
-        try {
-            return filter.test(record);
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    private static Predicate<JsonObject> filter(Map<String, String> options) {
-        List<Predicate<JsonObject>> filters = new ArrayList<>();
+    private static Predicate<AuditRecord> filter(Map<String, String> options) {
+        List<Predicate<AuditRecord>> filters = new ArrayList<>();
         for (Map.Entry<String, String> option : options.entrySet()) {
             String value = option.getValue();
             switch (option.getKey()) {
-                case "user" -> filters.add(r -> value.equals(msg(r, "sendID")) || value.equals(msg(r, "recvID")));
+                case "user" -> filters.add(r -> value.equals(r.msg().sendID()) || value.equals(r.msg().recvID()));
                 case "conversation" -> {
                     String[] pair = value.split(",", -1);
                     if (pair.length != 2) {
                         throw new IllegalArgumentException("--conversation takes two user IDs: A,B");
                     }
-                    filters.add(r -> (pair[0].equals(msg(r, "sendID")) && pair[1].equals(msg(r, "recvID")))
-                            || (pair[1].equals(msg(r, "sendID")) && pair[0].equals(msg(r, "recvID"))));
+                    filters.add(r -> (pair[0].equals(r.msg().sendID()) && pair[1].equals(r.msg().recvID()))
+                            || (pair[1].equals(r.msg().sendID()) && pair[0].equals(r.msg().recvID())));
                 }
                 case "from" -> {
                     Instant from = instant(value);
-                    filters.add(r -> !Instant.parse(string(r, "time")).isBefore(from));
+                    filters.add(r -> !r.time().isBefore(from));
                 }
                 case "to" -> {
                     Instant to = value.length() == 10 ? instant(value).plusSeconds(86_400) : instant(value);
-                    filters.add(r -> Instant.parse(string(r, "time")).isBefore(to));
+                    filters.add(r -> r.time().isBefore(to));
                 }
                 case "content-type" -> {
                     int contentType = Integer.parseInt(value);
-                    filters.add(r -> r.get("msg") instanceof JsonObject msg && msg.get("contentType") instanceof JsonNumber n
-                            && n.intValue() == contentType);
+                    filters.add(r -> r.msg().contentType() == contentType);
                 }
                 default -> throw new IllegalStateException("options are checked before: --" + option.getKey());
             }
@@ -246,15 +219,6 @@ public final class AuditTool {
     }
 
     private static Instant instant(String value) {
-        return value.length() == 10 ? LocalDate.parse(value).atStartOfDay(java.time.ZoneOffset.UTC).toInstant() : Instant.parse(value);
-    }
-
-    private static String string(JsonObject object, String key) {
-        JsonValue value = object.get(key);
-        return value instanceof JsonString s ? s.getString() : null;
-    }
-
-    private static String msg(JsonObject record, String key) {
-        return record.get("msg") instanceof JsonObject msg ? string(msg, key) : null;
+        return value.length() == 10 ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(value);
     }
 }

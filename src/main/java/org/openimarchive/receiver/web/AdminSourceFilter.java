@@ -8,6 +8,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.openimarchive.receiver.config.ReceiverConfig;
+import org.openimarchive.receiver.core.Receiver;
+import org.openimarchive.receiver.json.JsonText;
 
 /**
  * Lets only {@code callback.adminSources} read {@code /stats} and {@code /metrics}, which
@@ -17,12 +19,12 @@ public final class AdminSourceFilter extends HttpFilter {
 
     private static final long serialVersionUID = 1L;
 
-    private transient CallbackReceiver receiver;
+    private transient Receiver receiver;
     private transient ThrottledWarning refusals;
 
     @Override
     public void init(FilterConfig config) {
-        receiver = CallbackReceiver.of(config.getServletContext());
+        receiver = ReceiverLifecycle.receiver(config.getServletContext());
         refusals = new ThrottledWarning(receiver.operations());
     }
 
@@ -36,7 +38,8 @@ public final class AdminSourceFilter extends HttpFilter {
         }
         refusals.warn("Refused " + request.getMethod() + " " + request.getRequestURI() + " from " + remoteAddr
                 + ": not in " + ReceiverConfig.ADMIN_SOURCES);
-        JsonReplies.send(response, 403, "{\"error\":\"source address " + remoteAddr + " is not in "
-                + ReceiverConfig.ADMIN_SOURCES + "\"}");
+        StringBuilder json = new StringBuilder("{\"error\":");
+        JsonText.appendString(json, "source address " + remoteAddr + " is not in " + ReceiverConfig.ADMIN_SOURCES);
+        JsonReplies.send(response, 403, json.append('}').toString());
     }
 }

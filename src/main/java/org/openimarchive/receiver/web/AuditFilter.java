@@ -11,6 +11,7 @@ import org.openimarchive.receiver.audit.AuditLineFormat;
 import org.openimarchive.receiver.audit.AuditWriteException;
 import org.openimarchive.receiver.audit.RejectedRequest;
 import org.openimarchive.receiver.callback.SingleMsgCallback;
+import org.openimarchive.receiver.core.Receiver;
 
 /**
  * First in the chain, and the only place that answers: it lets the other filters and the
@@ -22,12 +23,12 @@ public final class AuditFilter extends HttpFilter {
 
     private static final long serialVersionUID = 1L;
 
-    private transient CallbackReceiver receiver;
+    private transient Receiver receiver;
     private transient ThrottledWarning auditFailures;
 
     @Override
     public void init(FilterConfig config) {
-        receiver = CallbackReceiver.of(config.getServletContext());
+        receiver = ReceiverLifecycle.receiver(config.getServletContext());
         auditFailures = new ThrottledWarning(receiver.operations());
     }
 

@@ -12,6 +12,10 @@ public final class BodySizeFilter extends CheckFilter {
 
     private static final long serialVersionUID = 1L;
 
+    public BodySizeFilter() {
+        super(FilterChainOrder.BODY_SIZE);
+    }
+
     @Override
     boolean check(CallbackExchange exchange) {
         try {

@@ -30,6 +30,7 @@ final class CallbackExchange {
     private Refusal refusal;
     private String detail;
     private String bodyOperationID;
+    private FilterChainOrder stage = FilterChainOrder.AUDIT;
 
     CallbackExchange(Instant receivedAt, HttpServletRequest request, int maxBodyBytes, Duration bodyTimeout) {
         this.receivedAt = receivedAt;
@@ -42,7 +43,21 @@ final class CallbackExchange {
         if (request.getAttribute(ATTRIBUTE) instanceof CallbackExchange exchange) {
             return exchange;
         }
-        throw new IllegalStateException("AuditFilter must come first in the filter chain");
+        throw new IllegalStateException(FilterChainOrder.MESSAGE + " (" + FilterChainOrder.AUDIT.filterName()
+                + " did not run first)");
+    }
+
+    /**
+     * Moves the exchange on to {@code next}, which must follow the stage it is at.
+     *
+     * @throws IllegalStateException naming the expected order, when web.xml's chain has another
+     */
+    void enter(FilterChainOrder next) {
+        if (next.previous() != stage) {
+            throw new IllegalStateException(FilterChainOrder.MESSAGE + " (" + next.filterName() + " ran after "
+                    + stage.filterName() + ")");
+        }
+        stage = next;
     }
 
     Instant receivedAt() {

@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import org.openimarchive.receiver.callback.SingleMsgCallback;
+import org.openimarchive.receiver.json.JsonText;
 
 /**
  * Routes on the path as OpenIM sends it: {@code POST <url>/callbackAfterSendSingleMsgCommand}
@@ -15,7 +16,10 @@ public final class CallbackRouteFilter extends CheckFilter {
 
     private static final long serialVersionUID = 1L;
     private static final String COMMAND_PATH = "/" + SingleMsgCallback.COMMAND;
-    private static final int MAX_ECHO = 64;
+
+    public CallbackRouteFilter() {
+        super(FilterChainOrder.ROUTE);
+    }
 
     @Override
     boolean check(CallbackExchange exchange) {
@@ -26,7 +30,7 @@ public final class CallbackRouteFilter extends CheckFilter {
             return false;
         }
         if (!"POST".equals(request.getMethod())) {
-            exchange.refuse(Refusal.METHOD_NOT_ALLOWED, "method " + echo(request.getMethod()) + " is not allowed; use POST");
+            exchange.refuse(Refusal.METHOD_NOT_ALLOWED, "method " + JsonText.echo(request.getMethod()) + " is not allowed; use POST");
             return false;
         }
         return true;
@@ -45,9 +49,9 @@ public final class CallbackRouteFilter extends CheckFilter {
             }
             return command == null
                     ? "no command; post to " + COMMAND_PATH.substring(1) + " or add ?command=" + SingleMsgCallback.COMMAND
-                    : "command " + echo(command) + " is not handled here";
+                    : "command " + JsonText.echo(command) + " is not handled here";
         }
-        return "path " + echo(path) + " is not handled here; post to " + COMMAND_PATH.substring(1);
+        return "path " + JsonText.echo(path) + " is not handled here; post to " + COMMAND_PATH.substring(1);
     }
 
     /**
@@ -71,9 +75,5 @@ public final class CallbackRouteFilter extends CheckFilter {
             }
         }
         return null;
-    }
-
-    private static String echo(String value) {
-        return value.length() <= MAX_ECHO ? value : value.substring(0, MAX_ECHO) + "...";
     }
 }

@@ -10,8 +10,9 @@ import java.io.IOException;
 
 /**
  * The callback endpoint. It is mapped to every path of the application but the operator
- * endpoints ({@code /stats}, {@code /metrics}, {@code /health}), so that the filter chain of web.xml (allowlist, route, content type,
- * body size, JSON-B binding, audit) sees every request. A request that reaches it has
+ * endpoints ({@code /stats}, {@code /metrics}, {@code /health}), so that the filter chain of
+ * web.xml ({@link FilterChainOrder}: audit, source allowlist, route, content type, body size,
+ * JSON-B binding) sees every request. A request that reaches it has
  * passed every check: it accepts the bound callback, and {@link AuditFilter} records and
  * acknowledges it.
  *
@@ -34,7 +35,9 @@ public final class CallbackServlet extends HttpServlet {
         if (request.getDispatcherType() == DispatcherType.ERROR) {
             sendContainerError(request, response);
         } else {
-            CallbackExchange.of(request).accept();
+            CallbackExchange exchange = CallbackExchange.of(request);
+            exchange.enter(FilterChainOrder.SERVLET);
+            exchange.accept();
         }
     }
 

@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.openimarchive.receiver.core.Receiver;
 
 /**
  * A filter that checks one thing about a callback request: it passes the request on, or
@@ -17,21 +18,29 @@ abstract class CheckFilter extends HttpFilter {
 
     private static final long serialVersionUID = 1L;
 
-    private transient CallbackReceiver receiver;
+    private final FilterChainOrder stage;
+    private transient Receiver receiver;
+
+    /** @param stage where the filter stands in web.xml's chain */
+    CheckFilter(FilterChainOrder stage) {
+        this.stage = stage;
+    }
 
     @Override
     public void init(FilterConfig config) {
-        receiver = CallbackReceiver.of(config.getServletContext());
+        receiver = ReceiverLifecycle.receiver(config.getServletContext());
     }
 
-    protected CallbackReceiver receiver() {
+    protected Receiver receiver() {
         return receiver;
     }
 
     @Override
     protected final void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (check(CallbackExchange.of(request))) {
+        CallbackExchange exchange = CallbackExchange.of(request);
+        exchange.enter(stage);
+        if (check(exchange)) {
             chain.doFilter(request, response);
         }
     }

@@ -5,6 +5,10 @@ public final class ContentTypeFilter extends CheckFilter {
 
     private static final long serialVersionUID = 1L;
 
+    public ContentTypeFilter() {
+        super(FilterChainOrder.CONTENT_TYPE);
+    }
+
     @Override
     boolean check(CallbackExchange exchange) {
         String fault = ContentTypes.checkJson(exchange.request().getContentType());

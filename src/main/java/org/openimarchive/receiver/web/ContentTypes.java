@@ -1,11 +1,10 @@
 package org.openimarchive.receiver.web;
 
 import java.util.Locale;
+import org.openimarchive.receiver.json.JsonText;
 
 /** The one media type a callback may have: {@code application/json}, in UTF-8. */
 final class ContentTypes {
-
-    private static final int MAX_ECHO = 64;
 
     private ContentTypes() {
     }
@@ -23,7 +22,7 @@ final class ContentTypes {
         String[] parts = contentType.split(";", -1);
         String mediaType = parts[0].trim();
         if (!mediaType.equalsIgnoreCase("application/json")) {
-            return "Content-Type " + echo(mediaType) + " is not application/json";
+            return "Content-Type " + JsonText.echo(mediaType) + " is not application/json";
         }
         for (int i = 1; i < parts.length; i++) {
             String parameter = parts[i];
@@ -36,13 +35,9 @@ final class ContentTypes {
                 charset = charset.substring(1, charset.length() - 1);
             }
             if (!charset.toLowerCase(Locale.ROOT).equals("utf-8")) {
-                return "charset " + echo(charset) + " is not UTF-8";
+                return "charset " + JsonText.echo(charset) + " is not UTF-8";
             }
         }
         return null;
-    }
-
-    private static String echo(String value) {
-        return value.length() <= MAX_ECHO ? value : value.substring(0, MAX_ECHO) + "...";
     }
 }

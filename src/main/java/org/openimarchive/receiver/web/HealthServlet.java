@@ -4,7 +4,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.openimarchive.receiver.callback.JsonText;
+import org.openimarchive.receiver.json.JsonText;
 
 /**
  * {@code GET /health}: 200 {@code {"status":"UP"}} while audit records can be written,
@@ -17,7 +17,7 @@ public final class HealthServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String problem = CallbackReceiver.of(getServletContext()).health().problem();
+        String problem = ReceiverLifecycle.receiver(getServletContext()).health().problem();
         if (problem == null) {
             JsonReplies.send(response, 200, "{\"status\":\"UP\"}");
         } else {

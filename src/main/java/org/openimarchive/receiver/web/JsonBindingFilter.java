@@ -11,6 +11,10 @@ public final class JsonBindingFilter extends CheckFilter {
 
     private static final long serialVersionUID = 1L;
 
+    public JsonBindingFilter() {
+        super(FilterChainOrder.JSON_BINDING);
+    }
+
     @Override
     boolean check(CallbackExchange exchange) {
         try {
@@ -20,8 +24,8 @@ public final class JsonBindingFilter extends CheckFilter {
             exchange.refuse(Refusal.INVALID_CALLBACK, e.getMessage(), e.operationID());
             return false;
         } catch (IOException | RequestBody.RefusedException e) {
-            // BodySizeFilter comes first and has read the body whole
-            throw new IllegalStateException("BodySizeFilter must come before JsonBindingFilter", e);
+            // the body size filter ran just before and read the body whole
+            throw new IllegalStateException(FilterChainOrder.MESSAGE, e);
         }
     }
 }

@@ -1,7 +1,7 @@
 package org.openimarchive.receiver.web;
 
 import java.nio.charset.StandardCharsets;
-import org.openimarchive.receiver.callback.JsonText;
+import org.openimarchive.receiver.json.JsonText;
 
 /**
  * The reply bodies OpenIM expects: {@code actionCode}, {@code errCode}, {@code errMsg},

@@ -1,5 +1,6 @@
 package org.openimarchive.receiver.web;
 
+import jakarta.servlet.FilterConfig;
 import org.openimarchive.receiver.config.ReceiverConfig;
 
 /**
@@ -12,10 +13,14 @@ public final class SourceAllowlistFilter extends CheckFilter {
 
     private static final long serialVersionUID = 1L;
 
+    public SourceAllowlistFilter() {
+        super(FilterChainOrder.SOURCE_ALLOWLIST);
+    }
+
     private transient ThrottledWarning refusals;
 
     @Override
-    public void init(jakarta.servlet.FilterConfig config) {
+    public void init(FilterConfig config) {
         super.init(config);
         refusals = new ThrottledWarning(receiver().operations());
     }

@@ -12,6 +12,6 @@ public final class StatsServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        JsonReplies.send(response, 200, CallbackReceiver.of(getServletContext()).statistics().toJson());
+        JsonReplies.send(response, 200, ReceiverLifecycle.receiver(getServletContext()).statistics().toJson());
     }
 }

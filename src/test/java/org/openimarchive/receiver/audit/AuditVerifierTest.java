@@ -25,7 +25,7 @@ import org.openimarchive.receiver.stats.Statistics;
 /** Archives written as the receiver writes them (real log4j, rollovers, restarts), then tampered with. */
 class AuditVerifierTest {
 
-    private static final URL BUILT_IN = AuditLog.class.getResource("/openim-receiver-log4j2.xml");
+    private static final URL BUILT_IN = AuditLineWriter.class.getResource("/openim-receiver-log4j2.xml");
     private static final byte[] KEY = "a key of thirty-two bytes, or so".getBytes(StandardCharsets.UTF_8);
 
     @TempDir
@@ -39,9 +39,9 @@ class AuditVerifierTest {
                 java.time.Clock.systemUTC()));
         AuditChain.Link last = replayed.lastLink();
         AuditChain chain = last == null ? new AuditChain(key, 0, AuditChain.GENESIS) : new AuditChain(key, last.seq(), last.hash());
-        try (AuditLog log = AuditLog.start("verifier-" + written, BUILT_IN, Map.of("auditDir", dir.toString(),
+        try (AuditLineWriter log = AuditLineWriter.start("verifier-" + written, BUILT_IN, Map.of("auditDir", dir.toString(),
                 "maxFileSize", "1024", "retentionDays", "30"))) {
-            AuditTrail trail = new AuditTrail(log, chain, replayed.tornTail());
+            AuditChainWriter trail = new AuditChainWriter(log, chain, replayed.tornTail());
             for (int i = 0; i < n; i++) {
                 written++;
                 trail.write("{\"time\":\"2026-11-26T10:00:00.000Z\",\"outcome\":\"rejected\",\"status\":400,\"n\":" + written

@@ -9,19 +9,19 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.openimarchive.receiver.Fixtures;
 import org.openimarchive.receiver.audit.AuditChain;
 import org.openimarchive.receiver.audit.AuditLineFormat;
-import org.openimarchive.receiver.audit.AuditLog;
-import org.openimarchive.receiver.audit.AuditTrail;
 import org.openimarchive.receiver.audit.AuditWriteException;
 import org.openimarchive.receiver.audit.ContentMode;
 import org.openimarchive.receiver.callback.CallbackParser;
 import org.openimarchive.receiver.callback.InvalidCallbackException;
 import org.openimarchive.receiver.callback.ParsedCallback;
-import org.openimarchive.receiver.stats.Statistics;
+import org.openimarchive.receiver.config.ReceiverConfig;
+import org.openimarchive.receiver.core.Receiver;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -41,7 +41,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * hash chain ({@code seal}, SHA-256 or HMAC), and the whole path with the line written to
  * a real audit file and counted in the statistics ({@code record}). Invocations take turns
  * through 4,096 messages from 977 senders; {@code record} also gives each one a serverMsgID
- * never seen before, so that every message is counted as new. Run with {@code bench/jmh.sh} (ns/op and, with
+ * never seen before, so that every message is counted as new. {@code record} runs a receiver
+ * started as a deployment starts one ({@link Receiver#start}), without HTTP. Run with {@code bench/jmh.sh} (ns/op and, with
  * {@code -prof gc}, bytes allocated per op).
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -64,9 +65,7 @@ public class PipelineJmh {
     private AuditChain sha256Chain;
     private AuditChain hmacChain;
     private Path dir;
-    private AuditLog log;
-    private AuditTrail trail;
-    private Statistics statistics;
+    private Receiver receiver;
     private int next;
     private int idOffset;
     private long unique;
@@ -86,15 +85,15 @@ public class PipelineJmh {
         sha256Chain = new AuditChain(null, 0, AuditChain.GENESIS);
         hmacChain = new AuditChain(KEY, 0, AuditChain.GENESIS);
         dir = Files.createTempDirectory("pipeline-jmh");
-        log = AuditLog.start("pipeline-jmh", AuditLog.class.getResource("/openim-receiver-log4j2.xml"), Map.of(
-                "auditDir", dir.toString(), "maxFileSize", Long.toString(256L << 20), "retentionDays", "30"));
-        trail = new AuditTrail(log, new AuditChain(null, 0, AuditChain.GENESIS), false);
-        statistics = new Statistics(ZoneOffset.UTC, 30, Clock.fixed(time, ZoneOffset.UTC));
+        Map<String, String> parameters = Map.of(ReceiverConfig.AUDIT_DIR, dir.toString(),
+                ReceiverConfig.AUDIT_MAX_FILE_SIZE, "256 MB", ReceiverConfig.AUDIT_RETENTION_DAYS, "30");
+        receiver = Receiver.start(ReceiverConfig.load(parameters::get, parameters.keySet(), name -> null, Set.of()),
+                "/pipeline-jmh", Clock.fixed(time, ZoneOffset.UTC));
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
-        log.close();
+        receiver.stop();
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
@@ -142,11 +141,7 @@ public class PipelineJmh {
         for (int i = 31; i >= 16; i--, id >>>= 4) {
             body[idOffset + i] = (byte) Character.forDigit((int) (id & 0xf), 16);
         }
-        ParsedCallback callback = parser.parse(body);
-        boolean duplicate = statistics.isDuplicate(callback.callback().serverMsgID());
-        String record = format.accepted(time, "10.0.0.1", callback.callback().operationID(), callback);
-        trail.write(duplicate ? AuditLineFormat.markDuplicate(record) : record);
-        statistics.countAccepted(time, callback.callback(), duplicate);
-        return duplicate;
+        ParsedCallback callback = receiver.parser().parse(body);
+        return receiver.recorder().accepted(time, "10.0.0.1", callback.callback().operationID(), callback);
     }
 }

@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.openimarchive.receiver.Fixtures;
+import org.openimarchive.receiver.json.JsonText;
 
 class CallbackParserTest {
 
@@ -264,7 +265,7 @@ class CallbackParserTest {
     void cutsLongEchoedValues() {
         String message = refusal(textWith("callbackCommand", "\"" + "x".repeat(1000) + "\""));
         assertEquals("callbackCommand: expected \"callbackAfterSendSingleMsgCommand\", got \""
-                + "x".repeat(InvalidCallbackException.MAX_ECHO) + "...\"", message);
+                + "x".repeat(JsonText.MAX_ECHO) + "...\"", message);
     }
 
     @Test

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openimarchive.receiver.audit.AuditChain;
 import org.openimarchive.receiver.audit.AuditLineFormat;
-import org.openimarchive.receiver.audit.AuditLog;
-import org.openimarchive.receiver.audit.AuditTrail;
+import org.openimarchive.receiver.audit.AuditLineWriter;
+import org.openimarchive.receiver.audit.AuditChainWriter;
 import org.openimarchive.receiver.audit.ContentMode;
 import org.openimarchive.receiver.audit.RejectedRequest;
 import org.openimarchive.receiver.callback.CallbackParser;
@@ -45,10 +45,10 @@ class AuditToolTest {
         // as the receiver's default callback.stats.timeZone
         live = new Statistics(java.time.ZoneId.of("UTC"), 30, Clock.systemUTC());
         AuditLineFormat format = new AuditLineFormat(ContentMode.FULL);
-        URL config = AuditLog.class.getResource("/openim-receiver-log4j2.xml");
-        try (AuditLog log = AuditLog.start("tool", config, Map.of("auditDir", dir.toString(), "maxFileSize", "2048",
+        URL config = AuditLineWriter.class.getResource("/openim-receiver-log4j2.xml");
+        try (AuditLineWriter log = AuditLineWriter.start("tool", config, Map.of("auditDir", dir.toString(), "maxFileSize", "2048",
                 "retentionDays", "30"))) {
-            AuditTrail trail = new AuditTrail(log, new AuditChain(null, 0, AuditChain.GENESIS), false);
+            AuditChainWriter trail = new AuditChainWriter(log, new AuditChain(null, 0, AuditChain.GENESIS), false);
             String[][] messages = {{"alice", "bob", "0"}, {"bob", "alice", "0"}, {"alice", "carol", "1"}, {"dave", "erin", "2"}};
             int n = 0;
             for (String[] m : messages) {

@@ -1,27 +1,27 @@
-package org.openimarchive.receiver.web;
+package org.openimarchive.receiver.core;
 
 import java.time.Instant;
 import org.openimarchive.receiver.audit.AuditLineFormat;
-import org.openimarchive.receiver.audit.AuditTrail;
+import org.openimarchive.receiver.audit.AuditChainWriter;
 import org.openimarchive.receiver.audit.AuditWriteException;
 import org.openimarchive.receiver.audit.RejectedRequest;
 import org.openimarchive.receiver.callback.ParsedCallback;
 import org.openimarchive.receiver.stats.Statistics;
 
 /**
- * Writes audit records, one at a time, to the {@link AuditTrail}, and counts them, so that
+ * Writes audit records, one at a time, to the {@link AuditChainWriter}, and counts them, so that
  * the statistics hold exactly what the audit files hold. The duplicate check, the write and
  * the count of a record are one step under the recorder's lock: records are written in chain
  * order, and two copies of a message arriving together cannot both be counted as new. The
  * record is formatted before the lock is taken.
  */
-final class Recorder {
+public final class Recorder {
 
-    private final AuditTrail trail;
+    private final AuditChainWriter trail;
     private final AuditLineFormat format;
     private final Statistics statistics;
 
-    Recorder(AuditTrail trail, AuditLineFormat format, Statistics statistics) {
+    Recorder(AuditChainWriter trail, AuditLineFormat format, Statistics statistics) {
         this.trail = trail;
         this.format = format;
         this.statistics = statistics;
@@ -32,7 +32,7 @@ final class Recorder {
      *
      * @return whether it was a duplicate
      */
-    boolean accepted(Instant time, String remoteAddr, String operationID, ParsedCallback callback)
+    public boolean accepted(Instant time, String remoteAddr, String operationID, ParsedCallback callback)
             throws AuditWriteException {
         // formatted before the lock, so that one request's formatting overlaps another's write
         String record = format.accepted(time, remoteAddr, operationID, callback);
@@ -56,7 +56,7 @@ final class Recorder {
     }
 
     /** Records a refused request. */
-    void refused(RejectedRequest request) throws AuditWriteException {
+    public void refused(RejectedRequest request) throws AuditWriteException {
         String record = format.rejected(request);
         synchronized (this) {
             trail.write(record);

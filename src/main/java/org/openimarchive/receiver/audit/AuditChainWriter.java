@@ -7,9 +7,9 @@ package org.openimarchive.receiver.audit;
  * that was written, so that the verifier knows the torn line before it for what it is.
  * Not thread-safe: the caller writes one record at a time.
  */
-public final class AuditTrail {
+public final class AuditChainWriter {
 
-    private final AuditLog log;
+    private final AuditLineWriter lines;
     private final AuditChain chain;
     private boolean resumed;
 
@@ -17,12 +17,12 @@ public final class AuditTrail {
      * @param tornTail whether the active file ends in part of a line (a crash mid-write):
      *                 the first record then starts a new line and says it resumes
      */
-    public AuditTrail(AuditLog log, AuditChain chain, boolean tornTail) {
-        this.log = log;
+    public AuditChainWriter(AuditLineWriter lines, AuditChain chain, boolean tornTail) {
+        this.lines = lines;
         this.chain = chain;
         this.resumed = tornTail;
         if (tornTail) {
-            log.startOnNewLine();
+            lines.startOnNewLine();
         }
     }
 
@@ -31,17 +31,17 @@ public final class AuditTrail {
         return chain.head();
     }
 
-    /** Refuses every later record: see {@link AuditLog#refuseWrites}. */
+    /** Refuses every later record: see {@link AuditLineWriter#refuseWrites}. */
     public void refuseWrites() {
-        log.refuseWrites();
+        lines.refuseWrites();
     }
 
     /** Writes one record, a JSON object on one line. */
     public void write(String record) throws AuditWriteException {
-        String marked = resumed ? record.substring(0, record.length() - 1) + ",\"resumed\":true}" : record;
+        String marked = resumed ? AuditRecord.withTrue(record, AuditRecord.RESUMED) : record;
         AuditChain.Sealed sealed = chain.seal(marked);
         try {
-            log.write(sealed.line());
+            lines.write(sealed.line());
         } catch (AuditWriteException e) {
             resumed = true;
             throw e;

@@ -1,4 +1,4 @@
-package org.openimarchive.receiver.callback;
+package org.openimarchive.receiver.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package org.openimarchive.receiver.callback;
+package org.openimarchive.receiver.json;
 
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -12,9 +12,27 @@ import java.util.Map;
  */
 public final class JsonText {
 
+    /** The most characters of a received value that an error message repeats. */
+    public static final int MAX_ECHO = 64;
+
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private JsonText() {
+    }
+
+    /**
+     * A received value as an error message repeats it: cut to {@link #MAX_ECHO} characters
+     * (never between the two halves of a surrogate pair), marked {@code ...} when cut.
+     */
+    public static String echo(String value) {
+        if (value.length() <= MAX_ECHO) {
+            return value;
+        }
+        int end = MAX_ECHO;
+        if (Character.isHighSurrogate(value.charAt(end - 1))) {
+            end--;
+        }
+        return value.substring(0, end) + "...";
     }
 
     /** Appends {@code s} as a quoted JSON string; {@code null} as {@code null}. */

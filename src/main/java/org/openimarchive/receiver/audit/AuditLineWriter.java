@@ -2,6 +2,7 @@ package org.openimarchive.receiver.audit;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.net.URL;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -9,25 +10,25 @@ import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.LoggingException;
 import org.apache.logging.log4j.core.Appender;
+import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.AbstractOutputStreamAppender;
 import org.apache.logging.log4j.core.appender.AsyncAppender;
 import org.apache.logging.log4j.core.async.AsyncLoggerConfig;
-import org.apache.logging.log4j.core.filter.Filterable;
-import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.ConfigurationSource;
 import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.config.xml.XmlConfiguration;
+import org.apache.logging.log4j.core.filter.Filterable;
 import org.apache.logging.log4j.message.Message;
 import org.apache.logging.log4j.message.SimpleMessage;
 
 /**
- * The audit trail: a log4j2 logger context of the web application's own, configured from
- * XML, whose logger {@value #AUDIT_LOGGER} writes one line per record. {@link #write}
+ * Writes audit lines through a log4j2 logger context of the web application's own,
+ * configured from XML, whose logger {@value #AUDIT_LOGGER} writes one line per record. {@link #write}
  * returns only once the appender has handed the line to the operating system, and throws
  * when it could not.
  */
-public final class AuditLog implements AutoCloseable {
+public final class AuditLineWriter implements AutoCloseable {
 
     /** The named logger that receives audit records; re-route it in the XML. */
     public static final String AUDIT_LOGGER = "openim.callback.audit";
@@ -41,7 +42,7 @@ public final class AuditLog implements AutoCloseable {
     private boolean lastWriteFailed;
     private boolean closed;
 
-    private AuditLog(LoggerContext context) {
+    private AuditLineWriter(LoggerContext context) {
         this.context = context;
         this.audit = context.getLogger(AUDIT_LOGGER);
         this.operations = context.getLogger(OPERATIONS_LOGGER);
@@ -54,8 +55,8 @@ public final class AuditLog implements AutoCloseable {
      * @throws IllegalStateException when the XML cannot be read, or could drop audit records
      *                               (see {@link #checkAuditRoute})
      */
-    public static AuditLog start(String name, URL config, Map<String, String> properties) {
-        LoggerContext context = new LoggerContext(name, Map.copyOf(properties), (java.net.URI) null);
+    public static AuditLineWriter start(String name, URL config, Map<String, String> properties) {
+        LoggerContext context = new LoggerContext(name, Map.copyOf(properties), (URI) null);
         Configuration configuration;
         try (InputStream in = config.openStream()) {
             configuration = new XmlConfiguration(context, new ConfigurationSource(in, config));
@@ -69,7 +70,7 @@ public final class AuditLog implements AutoCloseable {
             context.stop();
             throw e;
         }
-        return new AuditLog(context);
+        return new AuditLineWriter(context);
     }
 
     /**

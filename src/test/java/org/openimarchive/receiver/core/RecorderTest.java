@@ -1,4 +1,4 @@
-package org.openimarchive.receiver.web;
+package org.openimarchive.receiver.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openimarchive.receiver.audit.AuditChain;
 import org.openimarchive.receiver.audit.AuditLineFormat;
-import org.openimarchive.receiver.audit.AuditLog;
-import org.openimarchive.receiver.audit.AuditTrail;
+import org.openimarchive.receiver.audit.AuditLineWriter;
+import org.openimarchive.receiver.audit.AuditChainWriter;
 import org.openimarchive.receiver.audit.AuditWriteException;
 import org.openimarchive.receiver.audit.ContentMode;
 import org.openimarchive.receiver.audit.RejectedRequest;
@@ -39,12 +39,12 @@ class RecorderTest {
     @TempDir
     Path dir;
 
-    private AuditLog log;
+    private AuditLineWriter log;
 
     private Recorder start() {
-        log = AuditLog.start("recorder-" + dir.getFileName(), RecorderTest.class.getResource("/openim-receiver-log4j2.xml"),
+        log = AuditLineWriter.start("recorder-" + dir.getFileName(), RecorderTest.class.getResource("/openim-receiver-log4j2.xml"),
                 Map.of("auditDir", dir.toString(), "maxFileSize", Long.toString(100L << 20), "retentionDays", "30"));
-        return new Recorder(new AuditTrail(log, new AuditChain(null, 0, AuditChain.GENESIS), false),
+        return new Recorder(new AuditChainWriter(log, new AuditChain(null, 0, AuditChain.GENESIS), false),
                 new AuditLineFormat(ContentMode.FULL), new Statistics(ZoneOffset.UTC, 30, Clock.fixed(NOW, ZoneOffset.UTC)));
     }
 

@@ -27,22 +27,22 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openimarchive.receiver.TinyFilesystem;
 
 /** The audit log on real log4j2 and real files, with the configuration the WAR ships. */
-class AuditLogTest {
+class AuditLineWriterTest {
 
-    private static final URL BUILT_IN = AuditLog.class.getResource("/openim-receiver-log4j2.xml");
+    private static final URL BUILT_IN = AuditLineWriter.class.getResource("/openim-receiver-log4j2.xml");
     private static final Pattern ROLLED = Pattern.compile("audit-\\d{4}-\\d{2}-\\d{2}-(\\d+)\\.jsonl\\.gz");
 
     @TempDir
     Path dir;
 
-    private AuditLog start(URL config, long maxFileSize) {
-        return AuditLog.start("test-" + dir.getFileName(), config, Map.of(
+    private AuditLineWriter start(URL config, long maxFileSize) {
+        return AuditLineWriter.start("test-" + dir.getFileName(), config, Map.of(
                 "auditDir", dir.toString(), "maxFileSize", Long.toString(maxFileSize), "retentionDays", "30"));
     }
 
     @Test
     void aRecordIsInTheFileWhenWriteReturns() throws Exception {
-        try (AuditLog log = start(BUILT_IN, 100 << 20)) {
+        try (AuditLineWriter log = start(BUILT_IN, 100 << 20)) {
             log.write("{\"n\":1}");
             assertEquals(List.of("{\"n\":1}"), Files.readAllLines(dir.resolve("audit.jsonl")));
             log.write("{\"n\":\"é\"}");
@@ -53,10 +53,10 @@ class AuditLogTest {
 
     @Test
     void appendsToTheFileOfAnEarlierRun() throws Exception {
-        try (AuditLog log = start(BUILT_IN, 100 << 20)) {
+        try (AuditLineWriter log = start(BUILT_IN, 100 << 20)) {
             log.write("first");
         }
-        try (AuditLog log = start(BUILT_IN, 100 << 20)) {
+        try (AuditLineWriter log = start(BUILT_IN, 100 << 20)) {
             log.write("second");
         }
         assertEquals(List.of("first", "second"), Files.readAllLines(dir.resolve("audit.jsonl")));
@@ -66,7 +66,7 @@ class AuditLogTest {
     void aWriteToAFullDiskThrowsAndWritingResumesOnAFreshLineWhenThereIsSpace() throws Exception {
         String big = "{\"n\":2,\"pad\":\"" + "x".repeat(6000) + "\"}";
         try (TinyFilesystem disk = TinyFilesystem.mount(dir.resolve("disk"), 256);
-             AuditLog log = AuditLog.start("full-disk", BUILT_IN, Map.of("auditDir", disk.path().toString(),
+             AuditLineWriter log = AuditLineWriter.start("full-disk", BUILT_IN, Map.of("auditDir", disk.path().toString(),
                      "maxFileSize", "104857600", "retentionDays", "30"))) {
             log.write("{\"n\":1}");
             disk.fill();
@@ -89,7 +89,7 @@ class AuditLogTest {
     @Test
     void rollsBySizeIntoGzipFilesWithoutLosingOrSplittingARecord() throws Exception {
         List<String> written = new ArrayList<>();
-        try (AuditLog log = start(BUILT_IN, 1024)) {
+        try (AuditLineWriter log = start(BUILT_IN, 1024)) {
             for (int i = 0; i < 300; i++) {
                 String line = "{\"n\":" + i + ",\"pad\":\"" + "x".repeat(40) + "\"}";
                 log.write(line);
@@ -99,7 +99,7 @@ class AuditLogTest {
         List<Path> rolled;
         try (Stream<Path> files = Files.list(dir)) {
             rolled = files.filter(f -> ROLLED.matcher(f.getFileName().toString()).matches())
-                    .sorted(Comparator.comparingInt(AuditLogTest::index)).toList();
+                    .sorted(Comparator.comparingInt(AuditLineWriterTest::index)).toList();
         }
         assertTrue(rolled.size() >= 10, "rolled files: " + rolled);
         List<String> read = new ArrayList<>();
@@ -116,7 +116,7 @@ class AuditLogTest {
     @Test
     void compressesRolledFilesAtGzipsFastestLevel() throws Exception {
         java.util.Random random = new java.util.Random(3);
-        try (AuditLog log = start(BUILT_IN, 64 * 1024)) {
+        try (AuditLineWriter log = start(BUILT_IN, 64 * 1024)) {
             for (int i = 0; i < 2000; i++) {
                 log.write("{\"n\":" + i + ",\"user\":\"u" + random.nextInt(5000) + "\",\"text\":\""
                         + Long.toString(random.nextLong(), 36) + " hello " + random.nextInt(100) + "\"}");
@@ -158,7 +158,7 @@ class AuditLogTest {
         Files.setLastModifiedTime(kept, FileTime.from(Instant.now().minus(Duration.ofDays(20))));
         Path notAudit = Files.writeString(dir.resolve("notes.txt"), "");
         Files.setLastModifiedTime(notAudit, fortyDaysAgo);
-        try (AuditLog log = start(BUILT_IN, 1024)) {
+        try (AuditLineWriter log = start(BUILT_IN, 1024)) {
             for (int i = 0; i < 30; i++) {
                 log.write("x".repeat(100));
             }
@@ -171,7 +171,7 @@ class AuditLogTest {
     @Test
     void concurrentWritesToAFullDiskNeverReturnWithoutTheirRecord() throws Exception {
         try (TinyFilesystem disk = TinyFilesystem.mount(dir.resolve("disk"), 256);
-             AuditLog log = AuditLog.start("full-disk", BUILT_IN, Map.of("auditDir", disk.path().toString(),
+             AuditLineWriter log = AuditLineWriter.start("full-disk", BUILT_IN, Map.of("auditDir", disk.path().toString(),
                      "maxFileSize", "104857600", "retentionDays", "30"))) {
             log.write("{\"n\":\"first\"}");
             disk.fill();
@@ -193,7 +193,7 @@ class AuditLogTest {
 
     @Test
     void aWriteAfterCloseThrowsInsteadOfVanishing() throws Exception {
-        AuditLog log = start(BUILT_IN, 100 << 20);
+        AuditLineWriter log = start(BUILT_IN, 100 << 20);
         log.write("before");
         log.close();
         AuditWriteException e = assertThrows(AuditWriteException.class, () -> log.write("after"));
@@ -264,10 +264,10 @@ class AuditLogTest {
     @Test
     void refusesAConfigurationThatWouldDropRecords() throws IOException {
         IllegalStateException off = assertThrows(IllegalStateException.class,
-                () -> start(AuditLogTest.class.getResource("/log4j/audit-off.xml"), 1024));
+                () -> start(AuditLineWriterTest.class.getResource("/log4j/audit-off.xml"), 1024));
         assertTrue(off.getMessage().endsWith("logger openim.callback.audit must be enabled at level INFO"), off.getMessage());
         IllegalStateException unrouted = assertThrows(IllegalStateException.class,
-                () -> start(AuditLogTest.class.getResource("/log4j/audit-unrouted.xml"), 1024));
+                () -> start(AuditLineWriterTest.class.getResource("/log4j/audit-unrouted.xml"), 1024));
         assertTrue(unrouted.getMessage().endsWith("logger openim.callback.audit has no appender"), unrouted.getMessage());
     }
 

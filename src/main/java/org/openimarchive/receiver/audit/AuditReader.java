@@ -1,0 +1,304 @@
+package org.openimarchive.receiver.audit;
+
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
+import java.io.BufferedReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+import org.eclipse.parsson.JsonProviderImpl;
+import org.openimarchive.receiver.json.Timestamps;
+
+/**
+ * The one reader of an audit directory: its files in the order they were written
+ * ({@link AuditFiles}, {@code .gz} included), one line at a time, so that any size fits in
+ * memory. Statistics replay, {@code verify}, {@code summary} and {@code find} all read
+ * through it.
+ *
+ * <p>It gives, in file order, an {@link Entry} for each line that is not empty:
+ * <ul>
+ *   <li>an {@link AuditRecord} for a whole JSON object, with what the record says;</li>
+ *   <li>a {@link TornLine} for anything else: the remains of a write that a full disk or a
+ *       crash cut short (the receiver answered 503 and marked the next record resumed);</li>
+ *   <li>an {@link UnreadableFile} after the part of a file that could be read (a damaged
+ *       {@code .gz}); reading goes on with the next file.</li>
+ * </ul>
+ * A record whose write failed at its very end is whole on disk, yet was answered 503: the
+ * next record, marked resumed with the same {@code seq}, takes its place. The reader looks
+ * one record ahead to mark both ({@link AuditRecord#superseded()},
+ * {@link AuditRecord#replacesPrevious()}). Not thread-safe.
+ */
+public final class AuditReader implements Closeable {
+
+    /** What the reader gives for a line, or a file it could not read to its end. */
+    public sealed interface Entry permits AuditRecord, TornLine, UnreadableFile {
+    }
+
+    /** A line that is not a whole record. */
+    public record TornLine(String file, long lineNumber) implements Entry {
+        /** Where the line is, as {@code FILE:LINE}. */
+        public String at() {
+            return file + ":" + lineNumber;
+        }
+    }
+
+    /** A file that could not be read past some point; what came before was given. */
+    public record UnreadableFile(String file, String reason) implements Entry {
+    }
+
+    /** How often the progress listener is told the lines read. */
+    public static final long PROGRESS_LINES = 1_000_000;
+
+    private static final JsonParserFactory PARSERS = new JsonProviderImpl().createParserFactory(Map.of());
+
+    private final List<Path> files;
+    private final LongConsumer progress;
+    private int nextFile;
+    private BufferedReader in;
+    private String fileName;
+    private long lineNumber;
+    private long lines;
+
+    /** A record whose successor is not known yet, and what was read after it. */
+    private AuditRecord held;
+    private final List<Entry> behindHeld = new ArrayList<>();
+    private final Deque<Entry> ready = new ArrayDeque<>();
+
+    private AuditReader(List<Path> files, LongConsumer progress) {
+        this.files = files;
+        this.progress = progress;
+    }
+
+    /**
+     * @param progress told the number of lines read, every {@value #PROGRESS_LINES} lines
+     * @throws IOException when the directory cannot be listed
+     */
+    public static AuditReader open(Path dir, LongConsumer progress) throws IOException {
+        return new AuditReader(AuditFiles.inOrder(dir), progress);
+    }
+
+    /** How many files the directory holds: every one is read. */
+    public int files() {
+        return files.size();
+    }
+
+    /** How many files were read to their end, or given up. */
+    public int filesDone() {
+        return in == null ? nextFile : nextFile - 1;
+    }
+
+    /** How many lines were read, empty ones included. */
+    public long lines() {
+        return lines;
+    }
+
+    /** The next entry, or null after the last. */
+    public Entry next() {
+        while (ready.isEmpty()) {
+            Entry entry = read();
+            if (entry == null) {
+                release(null);
+                break;
+            }
+            if (entry instanceof AuditRecord record) {
+                release(record);
+            } else if (held != null) {
+                behindHeld.add(entry);
+            } else {
+                ready.add(entry);
+            }
+        }
+        return ready.poll();
+    }
+
+    /** Hands on the held record, now that its successor ({@code next}, or null at the end) is known. */
+    private void release(AuditRecord next) {
+        if (held != null) {
+            boolean replaced = next != null && next.resumed() && next.seq() > 0 && next.seq() == held.seq();
+            ready.add(replaced ? superseded(held) : held);
+            ready.addAll(behindHeld);
+            behindHeld.clear();
+            if (replaced) {
+                next = replacing(next);
+            }
+        }
+        held = next;
+    }
+
+    private static AuditRecord superseded(AuditRecord r) {
+        return new AuditRecord(r.file(), r.lineNumber(), r.line(), r.time(), r.outcome(), r.status(), r.duplicate(),
+                r.resumed(), r.msg(), r.seq(), true, r.replacesPrevious());
+    }
+
+    private static AuditRecord replacing(AuditRecord r) {
+        return new AuditRecord(r.file(), r.lineNumber(), r.line(), r.time(), r.outcome(), r.status(), r.duplicate(),
+                r.resumed(), r.msg(), r.seq(), r.superseded(), true);
+    }
+
+    /** The next line that is not empty, or the failure of a file, in file order; null after the last file. */
+    private Entry read() {
+        while (true) {
+            if (in == null) {
+                if (nextFile == files.size()) {
+                    return null;
+                }
+                Path file = files.get(nextFile++);
+                fileName = file.getFileName().toString();
+                lineNumber = 0;
+                try {
+                    in = new BufferedReader(new InputStreamReader(AuditFiles.open(file), StandardCharsets.UTF_8), 1 << 16);
+                } catch (IOException e) {
+                    return new UnreadableFile(fileName, String.valueOf(e.getMessage()));
+                }
+            }
+            String line;
+            try {
+                line = in.readLine();
+            } catch (IOException e) {
+                closeFile();
+                return new UnreadableFile(fileName, String.valueOf(e.getMessage()));
+            }
+            if (line == null) {
+                closeFile();
+                continue;
+            }
+            lineNumber++;
+            if (++lines % PROGRESS_LINES == 0) {
+                progress.accept(lines);
+            }
+            if (line.isEmpty()) {
+                continue; // the line break that starts a record after a write cut short
+            }
+            AuditRecord record = parse(fileName, lineNumber, line);
+            return record != null ? record : new TornLine(fileName, lineNumber);
+        }
+    }
+
+    /**
+     * Reads one line as a record; null when it is not one whole JSON object. Streams through
+     * the line taking only what a record says of itself and of its message: the message
+     * content and other values are skipped, not built.
+     */
+    static AuditRecord parse(String file, long lineNumber, String line) {
+        if (line.charAt(0) != '{') {
+            return null;
+        }
+        String time = null;
+        AuditRecord.Outcome outcome = null;
+        int status = -1;
+        boolean duplicate = false;
+        boolean resumed = false;
+        long seq = 0;
+        MessageFacts msg = null;
+        try (JsonParser parser = PARSERS.createParser(new StringReader(line))) {
+            if (parser.next() != JsonParser.Event.START_OBJECT) {
+                return null;
+            }
+            JsonParser.Event event;
+            while ((event = parser.next()) != JsonParser.Event.END_OBJECT) {
+                String key = parser.getString();
+                event = parser.next();
+                boolean string = event == JsonParser.Event.VALUE_STRING;
+                boolean number = event == JsonParser.Event.VALUE_NUMBER;
+                switch (key) {
+                    case AuditRecord.TIME -> time = string ? parser.getString() : null;
+                    case AuditRecord.OUTCOME -> outcome = string ? AuditRecord.Outcome.of(parser.getString()) : null;
+                    case AuditRecord.STATUS -> status = number && parser.isIntegralNumber() ? parser.getInt() : -1;
+                    case AuditRecord.DUPLICATE -> duplicate = event == JsonParser.Event.VALUE_TRUE;
+                    case AuditRecord.RESUMED -> resumed = event == JsonParser.Event.VALUE_TRUE;
+                    case AuditRecord.SEQ -> seq = number && parser.isIntegralNumber() ? parser.getLong() : 0;
+                    case AuditRecord.MSG -> msg = event == JsonParser.Event.START_OBJECT ? readMessage(parser) : null;
+                    default -> skip(parser, event);
+                }
+            }
+            if (parser.hasNext()) {
+                return null;
+            }
+        } catch (RuntimeException e) {
+            // torn by a full disk, or not JSON at all
+            return null;
+        }
+        return new AuditRecord(file, lineNumber, line, instant(time), outcome, status, duplicate, resumed, msg, seq,
+                false, false);
+    }
+
+    private static Instant instant(String time) {
+        if (time == null) {
+            return null;
+        }
+        try {
+            return Timestamps.parse(time);
+        } catch (DateTimeException e) {
+            return null;
+        }
+    }
+
+    /** What a record's {@code msg} says, the parser on its first key. */
+    private static MessageFacts readMessage(JsonParser parser) {
+        String serverMsgID = "";
+        String sendID = "";
+        String recvID = "";
+        int contentType = 0;
+        int senderPlatformID = 0;
+        int msgFrom = 0;
+        int status = 0;
+        Long sendTime = null;
+        long createTime = 0;
+        JsonParser.Event event;
+        while ((event = parser.next()) != JsonParser.Event.END_OBJECT) {
+            String key = parser.getString();
+            event = parser.next();
+            boolean string = event == JsonParser.Event.VALUE_STRING;
+            boolean number = event == JsonParser.Event.VALUE_NUMBER;
+            switch (key) {
+                case "serverMsgID" -> serverMsgID = string ? parser.getString() : "";
+                case "sendID" -> sendID = string ? parser.getString() : "";
+                case "recvID" -> recvID = string ? parser.getString() : "";
+                case "contentType" -> contentType = number ? parser.getInt() : 0;
+                case "senderPlatformID" -> senderPlatformID = number ? parser.getInt() : 0;
+                case "msgFrom" -> msgFrom = number ? parser.getInt() : 0;
+                case "status" -> status = number ? parser.getInt() : 0;
+                case "sendTime" -> sendTime = number ? parser.getLong() : null;
+                case "createTime" -> createTime = number ? parser.getLong() : 0;
+                default -> skip(parser, event);
+            }
+        }
+        return new MessageFacts(serverMsgID, sendID, recvID, contentType, senderPlatformID, msgFrom, status,
+                sendTime != null ? sendTime : createTime);
+    }
+
+    private static void skip(JsonParser parser, JsonParser.Event event) {
+        if (event == JsonParser.Event.START_OBJECT) {
+            parser.skipObject();
+        } else if (event == JsonParser.Event.START_ARRAY) {
+            parser.skipArray();
+        }
+    }
+
+    private void closeFile() {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // read-only: nothing is lost
+        }
+        in = null;
+    }
+
+    @Override
+    public void close() {
+        if (in != null) {
+            closeFile();
+        }
+    }
+}
