@@ -11,8 +11,6 @@ public final class InvalidCallbackException extends Exception {
 
     private static final long serialVersionUID = 1L;
 
-    /** Longest part of a received value that a message repeats. */
-
     private String operationID;
 
     private InvalidCallbackException(String message) {
