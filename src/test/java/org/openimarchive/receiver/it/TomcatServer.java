@@ -23,8 +23,8 @@ import java.util.stream.Stream;
  * A real Tomcat, unpacked by the build from Maven Central (target/containers), run in a
  * process of its own from a fresh CATALINA_BASE, listening on a free loopback port. Stopped
  * with SIGTERM (Tomcat's own shutdown hook stops it cleanly) when closed, and by a JVM
- * shutdown hook should a test leave it running. Public for the load benchmark of the
- * {@code bench} package, which runs on it too.
+ * shutdown hook should a test leave it running. Public for the {@code bench} package, whose
+ * LoadBenchmark and SenderLoad run on it too.
  */
 public final class TomcatServer implements AutoCloseable {
 
