@@ -153,10 +153,8 @@ class ConfiguredDeploymentIT {
         org.eclipse.jetty.server.Server server = DeployedWar.start(Map.of());
         try {
             int port = ((org.eclipse.jetty.server.ServerConnector) server.getConnectors()[0]).getLocalPort();
-            HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            java.net.URI.create("http://127.0.0.1:" + port + DeployedWar.COMMAND_PATH))
-                    .header("Content-Type", "application/json").header("operationID", "default-dir")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(text())).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = CallbackPost.post(
+                    java.net.URI.create("http://127.0.0.1:" + port + DeployedWar.COMMAND_PATH), text(), "default-dir");
             assertEquals(200, r.statusCode());
             assertTrue(Files.readString(auditDir.resolve("logs/openim-audit/audit.jsonl")).contains("\"operationID\":\"default-dir\""));
         } finally {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openimarchive.receiver.bench.SenderLoad;
 
 /**
  * Kills Tomcat with SIGKILL while 8 senders post unique messages, three times over: every

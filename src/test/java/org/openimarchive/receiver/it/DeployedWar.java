@@ -144,13 +144,10 @@ final class DeployedWar implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
-    /** POSTs a body as OpenIM does: JSON in UTF-8, with an operationID header. */
+    /** POSTs a body as OpenIM does: {@link CallbackPost}. */
     HttpResponse<String> post(String pathAndQuery, byte[] body, String operationID)
             throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(uri(pathAndQuery))
-                .header("Content-Type", "application/json; charset=utf-8")
-                .header("operationID", operationID)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+        return CallbackPost.post(uri(pathAndQuery), body, operationID);
     }
 
     /** A response read off a raw socket. */

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openimarchive.receiver.audit.AuditChain;
+import org.openimarchive.receiver.bench.SenderLoad;
 
 /**
  * Stops Tomcat gracefully (SIGTERM: its shutdown hook stops the connector, waits for the

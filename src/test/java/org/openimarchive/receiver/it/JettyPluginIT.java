@@ -31,10 +31,8 @@ class JettyPluginIT {
         return URI.create("http://127.0.0.1:" + port + DeployedWar.CONTEXT + path);
     }
 
-    private HttpResponse<String> post(byte[] body, String operationID) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri("/callbackAfterSendSingleMsgCommand"))
-                .header("Content-Type", "application/json; charset=utf-8").header("operationID", operationID)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> post(byte[] body, String operationID) throws Exception {
+        return CallbackPost.post(uri("/callbackAfterSendSingleMsgCommand"), body, operationID);
     }
 
     @Test

@@ -40,10 +40,8 @@ abstract class TomcatIT {
         return TomcatServer.start(TomcatServer.home(homeProperty()), base, systemProperties);
     }
 
-    private HttpResponse<String> post(TomcatServer tomcat, byte[] body, String operationID) throws Exception {
-        return http.send(HttpRequest.newBuilder(tomcat.uri(COMMAND_PATH))
-                .header("Content-Type", "application/json; charset=utf-8").header("operationID", operationID)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> post(TomcatServer tomcat, byte[] body, String operationID) throws Exception {
+        return CallbackPost.post(tomcat.uri(COMMAND_PATH), body, operationID);
     }
 
     private HttpResponse<String> get(TomcatServer tomcat, String path) throws Exception {

@@ -23,11 +23,12 @@ import java.util.stream.Stream;
  * A real Tomcat, unpacked by the build from Maven Central (target/containers), run in a
  * process of its own from a fresh CATALINA_BASE, listening on a free loopback port. Stopped
  * with SIGTERM (Tomcat's own shutdown hook stops it cleanly) when closed, and by a JVM
- * shutdown hook should a test leave it running.
+ * shutdown hook should a test leave it running. Public for the {@code bench} package, whose
+ * LoadBenchmark and SenderLoad run on it too.
  */
-final class TomcatServer implements AutoCloseable {
+public final class TomcatServer implements AutoCloseable {
 
-    static final String APP = "callbackExample";
+    public static final String APP = "callbackExample";
     /** The connector's connectionTimeout: how long Tomcat waits for the next bytes of a request. */
     static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(20);
 
@@ -44,7 +45,7 @@ final class TomcatServer implements AutoCloseable {
     }
 
     /** The Tomcat of {@code tomcat10.home} or {@code tomcat11.home}, as failsafe sets them. */
-    static Path home(String property) {
+    public static Path home(String property) {
         Path home = Path.of(System.getProperty(property, "missing: run mvn verify"));
         if (!Files.isRegularFile(home.resolve("bin/bootstrap.jar"))) {
             throw new IllegalStateException("no Tomcat at " + home + ": run the integration tests with mvn verify");
@@ -94,8 +95,8 @@ final class TomcatServer implements AutoCloseable {
      * As {@link #start(Path, Path, Map)}, with the JVM options (heap, GC) and the attributes of
      * the HTTP connector and the engine given.
      */
-    static TomcatServer start(Path home, Path base, Map<String, String> systemProperties, List<String> jvmOptions,
-                              String connectorAttributes, String engineAttributes) throws Exception {
+    public static TomcatServer start(Path home, Path base, Map<String, String> systemProperties, List<String> jvmOptions,
+                                     String connectorAttributes, String engineAttributes) throws Exception {
         int port = freePort();
         prepareBase(home, base, port, connectorAttributes, engineAttributes);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -140,15 +141,15 @@ final class TomcatServer implements AutoCloseable {
         return port;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    Path base() {
+    public Path base() {
         return base;
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
@@ -156,7 +157,7 @@ final class TomcatServer implements AutoCloseable {
      * Copies the WAR into webapps as {@value #APP}.war and waits until Tomcat has deployed it
      * (through a context file in conf/Catalina/localhost, if there is one), or failed to.
      */
-    void deploy() throws Exception {
+    public void deploy() throws Exception {
         int deployments = deploymentsFinished();
         Files.copy(DeployedWar.warFile(), base.resolve("webapps/" + APP + ".war.tmp"), StandardCopyOption.REPLACE_EXISTING);
         Files.move(base.resolve("webapps/" + APP + ".war.tmp"), base.resolve("webapps/" + APP + ".war"),
@@ -176,7 +177,7 @@ final class TomcatServer implements AutoCloseable {
                 () -> !Files.exists(base.resolve("webapps/" + APP)) && status("/" + APP + "/health") == 404);
     }
 
-    int status(String path) {
+    public int status(String path) {
         try {
             return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET().build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
@@ -220,7 +221,7 @@ final class TomcatServer implements AutoCloseable {
         }
     }
 
-    void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    public void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         ContainerProcess.await(process, what, timeout, condition, this::allLogs);
     }
 

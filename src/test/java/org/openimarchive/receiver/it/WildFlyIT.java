@@ -28,10 +28,9 @@ class WildFlyIT {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private HttpResponse<String> post(WildFlyServer wildfly, String path, byte[] body, String operationID) throws Exception {
-        return http.send(HttpRequest.newBuilder(wildfly.uri(path))
-                .header("Content-Type", "application/json; charset=utf-8").header("operationID", operationID)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> post(WildFlyServer wildfly, String path, byte[] body, String operationID)
+            throws Exception {
+        return CallbackPost.post(wildfly.uri(path), body, operationID);
     }
 
     private HttpResponse<String> get(WildFlyServer wildfly, String path) throws Exception {

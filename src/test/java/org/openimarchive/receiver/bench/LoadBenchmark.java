@@ -1,4 +1,4 @@
-package org.openimarchive.receiver.it;
+package org.openimarchive.receiver.bench;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,9 +16,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.openimarchive.receiver.audit.AuditFiles;
-import org.openimarchive.receiver.bench.BareServlet;
-import org.openimarchive.receiver.bench.FloorServlet;
 import org.openimarchive.receiver.callback.SingleMsgCallback;
+import org.openimarchive.receiver.it.TomcatServer;
 
 /**
  * The load benchmark of README's performance section: the built WAR and a bare servlet

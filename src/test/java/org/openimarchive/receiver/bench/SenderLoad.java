@@ -1,4 +1,4 @@
-package org.openimarchive.receiver.it;
+package org.openimarchive.receiver.bench;
 
 import jakarta.json.Json;
 import jakarta.json.JsonException;
@@ -29,13 +29,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.openimarchive.receiver.Fixtures;
 import org.openimarchive.receiver.audit.AuditFiles;
 import org.openimarchive.receiver.audit.AuditVerifier;
+import org.openimarchive.receiver.it.TomcatServer;
 
 /**
  * Eight senders posting unique messages (operationID and serverMsgID alike) to the receiver
  * on a {@link TomcatServer} while the test stops it one way or another; what the senders
- * saw over every round, and what the audit files hold of what was acknowledged.
+ * saw over every round, and what the audit files hold of what was acknowledged. Public for
+ * the integration tests that stop a loaded Tomcat (CrashIT, GracefulStopIT).
  */
-final class SenderLoad {
+public final class SenderLoad {
 
     static final int SENDERS = 8;
     static final String COMMAND_PATH = "/" + TomcatServer.APP + "/callbackAfterSendSingleMsgCommand";
@@ -43,7 +45,7 @@ final class SenderLoad {
     private static final Duration BEFORE_STOP = Duration.ofSeconds(2);
 
     /** What ends a round: run while every sender is mid-request. */
-    interface Stop {
+    public interface Stop {
         void stop() throws InterruptedException;
     }
 
@@ -62,7 +64,7 @@ final class SenderLoad {
      * and waits for every sender to notice. A sender ends at its first connection error: the
      * server is gone or going.
      */
-    void round(TomcatServer tomcat, int round, Stop stop) throws Exception {
+    public void round(TomcatServer tomcat, int round, Stop stop) throws Exception {
         AtomicBoolean stopped = new AtomicBoolean();
         ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
         List<Future<?>> running = new ArrayList<>();
@@ -105,7 +107,7 @@ final class SenderLoad {
     }
 
     /** Posts one message outside any round; returns the status, counting a 200 as acknowledged. */
-    int postOne(TomcatServer tomcat, String id) throws IOException, InterruptedException {
+    public int postOne(TomcatServer tomcat, String id) throws IOException, InterruptedException {
         posted.incrementAndGet();
         int status = send(tomcat, id).statusCode();
         if (status == 200) {
@@ -127,7 +129,7 @@ final class SenderLoad {
     }
 
     /** What the audit files of {@code auditDir} hold of the acknowledged callbacks. */
-    Check check(Path auditDir) throws IOException {
+    public Check check(Path auditDir) throws IOException {
         Map<String, Integer> found = new HashMap<>();
         int torn = 0;
         for (Path file : AuditFiles.inOrder(auditDir)) {
@@ -167,11 +169,11 @@ final class SenderLoad {
     }
 
     /** The figures of every round so far, and the verdict of the audit files. */
-    record Check(long requests, int acknowledged, int found, List<String> lost, List<String> duplicated,
-                 long serverErrors, List<String> otherRefusals, long connectionErrors, long unansweredRecorded, int tornLines,
-                 AuditVerifier.Report chain) {
+    public record Check(long requests, int acknowledged, int found, List<String> lost, List<String> duplicated,
+                        long serverErrors, List<String> otherRefusals, long connectionErrors, long unansweredRecorded,
+                        int tornLines, AuditVerifier.Report chain) {
 
-        String figures() {
+        public String figures() {
             return String.format("%d requests, %d acknowledged, %d found, %d lost, %d recorded twice, %d 5xx, "
                     + "%d other refusals %s, %d connection errors (%d of them recorded), %d torn lines, chain %s", requests,
                     acknowledged, found, lost.size(), duplicated.size(), serverErrors, otherRefusals.size(), otherRefusals,
