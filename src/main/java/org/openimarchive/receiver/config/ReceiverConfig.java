@@ -18,7 +18,9 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.openimarchive.receiver.audit.AuditDirectory;
 import org.openimarchive.receiver.audit.ContentMode;
+import org.openimarchive.receiver.audit.HmacKeyFile;
 import org.openimarchive.receiver.net.SourceAllowlist;
 
 /**
@@ -256,7 +258,7 @@ public final class ReceiverConfig {
                     return null;
                 }
             }
-            String fault = prepareDirectory(dir);
+            String fault = AuditDirectory.prepare(dir);
             if (fault != null) {
                 problem(AUDIT_DIR, fault);
             }
@@ -319,13 +321,9 @@ public final class ReceiverConfig {
             try {
                 Path file = Path.of(value);
                 if (file.isAbsolute() && Files.isRegularFile(file) && Files.isReadable(file)) {
-                    byte[] key = Files.readAllBytes(file);
-                    int length = key.length;
-                    while (length > 0 && (key[length - 1] == '\n' || key[length - 1] == '\r')) {
-                        length--;
-                    }
-                    if (length >= MIN_HMAC_KEY_BYTES) {
-                        return java.util.Arrays.copyOf(key, length);
+                    byte[] key = HmacKeyFile.read(file);
+                    if (key.length >= MIN_HMAC_KEY_BYTES) {
+                        return key;
                     }
                 }
             } catch (InvalidPathException | IOException e) {
@@ -480,22 +478,6 @@ public final class ReceiverConfig {
             return Path.of(jettyBase, "logs", "openim-audit");
         }
         return Path.of(systemProperties.apply("user.home"), "openim-audit");
-    }
-
-    /** Creates the directory if needed and proves it writable; returns the fault, or null. */
-    private static String prepareDirectory(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException | SecurityException e) {
-            return "cannot create directory " + dir + " (" + e.getClass().getSimpleName() + ")";
-        }
-        try {
-            Path probe = Files.createTempFile(dir, ".write-check-", ".tmp");
-            Files.delete(probe);
-        } catch (IOException | SecurityException e) {
-            return "cannot write in directory " + dir + " (" + e.getClass().getSimpleName() + ")";
-        }
-        return null;
     }
 
     private static String describeSize(long bytes) {
