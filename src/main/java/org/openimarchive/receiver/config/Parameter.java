@@ -32,7 +32,7 @@ record Parameter(String name, Default byDefault, Parser parser, String descripti
                     systemProperties -> Parser.prepared(defaultAuditDir(systemProperties))),
                     Parser.AUDIT_DIRECTORY, "the directory of the audit files, an absolute path; created if missing"),
             new Parameter(AUDIT_MAX_FILE_SIZE, Default.of("100 MB"), Parser.size(1L << 10, 1L << 40),
-                    "the size at which the active audit file is rolled: bytes, or a number with `KB`, `MB`, `GB`"),
+                    "the size at which the active audit file is rolled; bytes, or a number with `KB`, `MB`, `GB`"),
             new Parameter(AUDIT_RETENTION_DAYS, Default.of("90"), Parser.wholeNumber(1, 36_500, "days"),
                     "days a rolled audit file is kept; older ones are deleted at the next roll"),
             new Parameter(AUDIT_CONTENT, Default.of("full"), Parser.CONTENT_MODE,
@@ -56,7 +56,7 @@ record Parameter(String name, Default byDefault, Parser parser, String descripti
                     "recent days that `/stats` keeps per-day figures for"),
             new Parameter(STATS_TIME_ZONE, Default.of("UTC"), Parser.TIME_ZONE,
                     "the time zone that draws the line between days in `/stats`: `UTC`, `Asia/Shanghai`, `+08:00`"),
-            new Parameter(AUDIT_HMAC_KEY_FILE, Default.none("none (plain SHA-256)", "none: the chain uses plain SHA-256",
+            new Parameter(AUDIT_HMAC_KEY_FILE, Default.none("none (plain SHA-256)", "none, so the chain uses plain SHA-256",
                     "/etc/openim-receiver/audit-hmac.key"), Parser.hmacKeyFile(16),
                     "the absolute path of a file holding the HMAC key of the audit chain (a final line break is "
                             + "ignored)"));
