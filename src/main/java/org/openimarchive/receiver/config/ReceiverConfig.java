@@ -20,7 +20,7 @@ import org.openimarchive.receiver.net.SourceAllowlist;
  * of its name, else from the web application's context parameter (web.xml, or Tomcat's
  * {@code <Parameter>}), else takes its default. Every value is checked at start-up, all
  * faults are reported together, and an unknown {@code callback.*} context parameter is a
- * fault (a likely typo). Defaults, bounds and descriptions are in {@link Parameter#ALL}.
+ * fault (a likely typo). Defaults, bounds and descriptions are in {@code Parameter.ALL}.
  */
 public final class ReceiverConfig {
 
@@ -47,10 +47,8 @@ public final class ReceiverConfig {
 
     private ReceiverConfig(Reader r) {
         this.values = r.readAll();
-        int auditRetentionDays = (Integer) values.get(AUDIT_RETENTION_DAYS);
-        int statsDays = (Integer) values.get(STATS_DAYS);
-        if (auditRetentionDays < statsDays) {
-            r.problem(AUDIT_RETENTION_DAYS, auditRetentionDays + " days is less than " + STATS_DAYS + " (" + statsDays
+        if (auditRetentionDays() < statsDays()) {
+            r.problem(AUDIT_RETENTION_DAYS, auditRetentionDays() + " days is less than " + STATS_DAYS + " (" + statsDays()
                     + "): the statistics are counted from the audit files retention keeps");
         }
         r.rejectUnknownNames();
