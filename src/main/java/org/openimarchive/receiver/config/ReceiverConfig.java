@@ -1,14 +1,10 @@
 package org.openimarchive.receiver.config;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,8 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.openimarchive.receiver.audit.ContentMode;
 import org.openimarchive.receiver.net.SourceAllowlist;
 
@@ -26,7 +20,7 @@ import org.openimarchive.receiver.net.SourceAllowlist;
  * of its name, else from the web application's context parameter (web.xml, or Tomcat's
  * {@code <Parameter>}), else takes its default. Every value is checked at start-up, all
  * faults are reported together, and an unknown {@code callback.*} context parameter is a
- * fault (a likely typo).
+ * fault (a likely typo). Defaults, bounds and descriptions are in {@code Parameter.ALL}.
  */
 public final class ReceiverConfig {
 
@@ -43,67 +37,32 @@ public final class ReceiverConfig {
     public static final String STATS_TIME_ZONE = "callback.stats.timeZone";
     public static final String AUDIT_HMAC_KEY_FILE = "callback.audit.hmacKeyFile";
 
-    public static final String DEFAULT_AUDIT_MAX_FILE_SIZE = "100 MB";
-    public static final int DEFAULT_AUDIT_RETENTION_DAYS = 90;
-    public static final ContentMode DEFAULT_AUDIT_CONTENT = ContentMode.FULL;
-    public static final String DEFAULT_MAX_BODY_BYTES = "1 MB";
-    public static final int DEFAULT_BODY_TIMEOUT_SECONDS = 10;
-    public static final String DEFAULT_ALLOWED_SOURCES = "127.0.0.0/8, ::1";
-    public static final String DEFAULT_ADMIN_SOURCES = "127.0.0.0/8, ::1";
-    public static final int DEFAULT_STATS_DAYS = 30;
-    public static final String DEFAULT_STATS_TIME_ZONE = "UTC";
+    /** The parameters' names, sorted. */
+    private static final Set<String> NAMES = names();
 
-    static final long MIN_FILE_SIZE = 1024;
-    static final long MAX_FILE_SIZE = 1L << 40;
-    static final long MIN_BODY_BYTES = 1024;
-    static final long MAX_BODY = 64L << 20;
-    static final int MAX_BODY_TIMEOUT_SECONDS = 600;
-    static final int MAX_RETENTION_DAYS = 36_500;
-    static final int MAX_STATS_DAYS = 366;
-    static final int MIN_HMAC_KEY_BYTES = 16;
-
-    private static final Set<String> NAMES = Set.of(AUDIT_DIR, AUDIT_MAX_FILE_SIZE, AUDIT_RETENTION_DAYS,
-            AUDIT_CONTENT, MAX_BODY_BYTES, BODY_TIMEOUT_SECONDS, ALLOWED_SOURCES, LOG4J_CONFIG, ADMIN_SOURCES, STATS_DAYS, STATS_TIME_ZONE, AUDIT_HMAC_KEY_FILE);
-    private static final Pattern SIZE = Pattern.compile("(\\d{1,13})\\s*(|B|KB|MB|GB)", Pattern.CASE_INSENSITIVE);
-
-    private final Path auditDir;
-    private final long auditMaxFileSize;
-    private final int auditRetentionDays;
-    private final ContentMode auditContent;
-    private final int maxBodyBytes;
-    private final Duration bodyTimeout;
-    private final SourceAllowlist allowedSources;
-    private final Path log4jConfig;
-    private final SourceAllowlist adminSources;
-    private final int statsDays;
-    private final ZoneId statsTimeZone;
-    private final byte[] hmacKey;
+    /** Every parameter's value by name: null where a parameter has none. */
+    private final Map<String, Object> values;
     private final Map<String, String> effective;
     private final List<String> warnings;
 
     private ReceiverConfig(Reader r) {
-        this.auditDir = r.auditDir();
-        this.auditMaxFileSize = r.size(AUDIT_MAX_FILE_SIZE, DEFAULT_AUDIT_MAX_FILE_SIZE, MIN_FILE_SIZE, MAX_FILE_SIZE);
-        this.auditRetentionDays = r.wholeNumber(AUDIT_RETENTION_DAYS, DEFAULT_AUDIT_RETENTION_DAYS, 1,
-                MAX_RETENTION_DAYS, "days");
-        this.auditContent = r.contentMode();
-        this.maxBodyBytes = (int) r.size(MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES, MIN_BODY_BYTES, MAX_BODY);
-        this.bodyTimeout = Duration.ofSeconds(r.wholeNumber(BODY_TIMEOUT_SECONDS, DEFAULT_BODY_TIMEOUT_SECONDS, 1,
-                MAX_BODY_TIMEOUT_SECONDS, "seconds"));
-        this.allowedSources = r.allowlist(ALLOWED_SOURCES, DEFAULT_ALLOWED_SOURCES);
-        this.log4jConfig = r.log4jConfig();
-        this.adminSources = r.allowlist(ADMIN_SOURCES, DEFAULT_ADMIN_SOURCES);
-        this.statsDays = r.wholeNumber(STATS_DAYS, DEFAULT_STATS_DAYS, 1, MAX_STATS_DAYS, "days");
-        this.statsTimeZone = r.timeZone(STATS_TIME_ZONE, DEFAULT_STATS_TIME_ZONE);
-        this.hmacKey = r.hmacKey();
-        if (auditRetentionDays < statsDays) {
-            r.problem(AUDIT_RETENTION_DAYS, auditRetentionDays + " days is less than " + STATS_DAYS + " (" + statsDays
+        this.values = r.readAll();
+        if (auditRetentionDays() < statsDays()) {
+            r.problem(AUDIT_RETENTION_DAYS, auditRetentionDays() + " days is less than " + STATS_DAYS + " (" + statsDays()
                     + "): the statistics are counted from the audit files retention keeps");
         }
         r.rejectUnknownNames();
         r.throwIfInvalid();
         this.effective = Map.copyOf(r.effective);
         this.warnings = r.unknownSystemProperties();
+    }
+
+    private static Set<String> names() {
+        Set<String> names = new TreeSet<>();
+        for (Parameter parameter : Parameter.ALL) {
+            names.add(parameter.name());
+        }
+        return names;
     }
 
     /**
@@ -130,52 +89,52 @@ public final class ReceiverConfig {
     }
 
     public Path auditDir() {
-        return auditDir;
+        return (Path) values.get(AUDIT_DIR);
     }
 
     public long auditMaxFileSize() {
-        return auditMaxFileSize;
+        return (Long) values.get(AUDIT_MAX_FILE_SIZE);
     }
 
     public int auditRetentionDays() {
-        return auditRetentionDays;
+        return (Integer) values.get(AUDIT_RETENTION_DAYS);
     }
 
     public ContentMode auditContent() {
-        return auditContent;
+        return (ContentMode) values.get(AUDIT_CONTENT);
     }
 
     public int maxBodyBytes() {
-        return maxBodyBytes;
+        return Math.toIntExact((Long) values.get(MAX_BODY_BYTES));
     }
 
     /** How long a body may take to arrive whole, from its first read. */
     public Duration bodyTimeout() {
-        return bodyTimeout;
+        return Duration.ofSeconds((Integer) values.get(BODY_TIMEOUT_SECONDS));
     }
 
     public SourceAllowlist allowedSources() {
-        return allowedSources;
+        return (SourceAllowlist) values.get(ALLOWED_SOURCES);
     }
 
     /** The operator's log4j2 XML replacing the built-in one, or null. */
     public Path log4jConfig() {
-        return log4jConfig;
+        return (Path) values.get(LOG4J_CONFIG);
     }
 
     /** Who may read {@code /stats} and {@code /metrics}. */
     public SourceAllowlist adminSources() {
-        return adminSources;
+        return (SourceAllowlist) values.get(ADMIN_SOURCES);
     }
 
     /** How many recent days {@code /stats} keeps per-day figures for. */
     public int statsDays() {
-        return statsDays;
+        return (Integer) values.get(STATS_DAYS);
     }
 
     /** The time zone that draws the line between days in {@code /stats}. */
     public ZoneId statsTimeZone() {
-        return statsTimeZone;
+        return (ZoneId) values.get(STATS_TIME_ZONE);
     }
 
     /**
@@ -183,7 +142,8 @@ public final class ReceiverConfig {
      * {@value #AUDIT_HMAC_KEY_FILE}, or null for plain SHA-256. Never logged.
      */
     public byte[] hmacKey() {
-        return hmacKey == null ? null : hmacKey.clone();
+        byte[] key = (byte[]) values.get(AUDIT_HMAC_KEY_FILE);
+        return key == null ? null : key.clone();
     }
 
     /** One line for the log: every parameter, its value and where the value came from. */
@@ -215,6 +175,39 @@ public final class ReceiverConfig {
             this.systemPropertyNames = systemPropertyNames;
         }
 
+        /** Every parameter in the table's order, so that the problems come in that order too. */
+        Map<String, Object> readAll() {
+            Map<String, Object> values = new HashMap<>();
+            for (Parameter parameter : Parameter.ALL) {
+                values.put(parameter.name(), read(parameter));
+            }
+            return values;
+        }
+
+        /**
+         * The parameter's value; when it is at fault, its default value, so that checks
+         * across parameters still have one to compare.
+         */
+        private Object read(Parameter parameter) {
+            Default byDefault = parameter.byDefault();
+            try {
+                String text = raw(parameter.name());
+                if (text != null) {
+                    return parameter.parser().parse(text);
+                }
+                if (byDefault.value() != null) {
+                    setDefault(parameter.name(), byDefault.value());
+                    return parameter.parser().parse(byDefault.value());
+                }
+                Object value = byDefault.unset().apply(systemProperties);
+                setDefault(parameter.name(), value != null ? value : byDefault.shown());
+                return value;
+            } catch (IllegalArgumentException e) {
+                problem(parameter.name(), e.getMessage());
+                return byDefault.value() == null ? null : parameter.parser().parse(byDefault.value());
+            }
+        }
+
         /** The raw value, or null for the default; records where it came from. */
         private String raw(String name) {
             String value = systemProperties.apply(name);
@@ -236,164 +229,6 @@ public final class ReceiverConfig {
 
         private void problem(String name, String message) {
             problems.add(name + ": " + message);
-        }
-
-        Path auditDir() {
-            String value = raw(AUDIT_DIR);
-            Path dir;
-            if (value == null) {
-                dir = defaultAuditDir(systemProperties);
-                setDefault(AUDIT_DIR, dir);
-            } else {
-                try {
-                    dir = Path.of(value);
-                } catch (InvalidPathException e) {
-                    problem(AUDIT_DIR, "'" + value + "' is not a path");
-                    return null;
-                }
-                if (!dir.isAbsolute()) {
-                    problem(AUDIT_DIR, "'" + value + "' must be an absolute path");
-                    return null;
-                }
-            }
-            String fault = prepareDirectory(dir);
-            if (fault != null) {
-                problem(AUDIT_DIR, fault);
-            }
-            return dir;
-        }
-
-        long size(String name, String defaultValue, long min, long max) {
-            String value = raw(name);
-            if (value == null) {
-                setDefault(name, defaultValue);
-                value = defaultValue;
-            }
-            Matcher m = SIZE.matcher(value);
-            long bytes = -1;
-            if (m.matches()) {
-                int shift = switch (m.group(2).toUpperCase(Locale.ROOT)) {
-                    case "KB" -> 10;
-                    case "MB" -> 20;
-                    case "GB" -> 30;
-                    default -> 0;
-                };
-                long n = Long.parseLong(m.group(1));
-                bytes = n <= (Long.MAX_VALUE >> shift) ? n << shift : Long.MAX_VALUE;
-            }
-            if (bytes < min || bytes > max) {
-                problem(name, "'" + value + "' is not a size from " + describeSize(min) + " to "
-                        + describeSize(max) + " (bytes, or a number with KB, MB or GB)");
-                return min;
-            }
-            return bytes;
-        }
-
-        int wholeNumber(String name, int defaultValue, int min, int max, String unit) {
-            String value = raw(name);
-            if (value == null) {
-                setDefault(name, defaultValue);
-                return defaultValue;
-            }
-            try {
-                int n = Integer.parseInt(value);
-                if (n >= min && n <= max) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            problem(name, "'" + value + "' is not a whole number of " + unit + " from " + min + " to " + max);
-            return defaultValue;
-        }
-
-        /** The key file's bytes, less a final line break; only its path is ever shown. */
-        byte[] hmacKey() {
-            String value = raw(AUDIT_HMAC_KEY_FILE);
-            if (value == null) {
-                setDefault(AUDIT_HMAC_KEY_FILE, "none (plain SHA-256)");
-                return null;
-            }
-            String fault = "'" + value + "' is not the absolute path of a readable file of at least "
-                    + MIN_HMAC_KEY_BYTES + " bytes";
-            try {
-                Path file = Path.of(value);
-                if (file.isAbsolute() && Files.isRegularFile(file) && Files.isReadable(file)) {
-                    byte[] key = Files.readAllBytes(file);
-                    int length = key.length;
-                    while (length > 0 && (key[length - 1] == '\n' || key[length - 1] == '\r')) {
-                        length--;
-                    }
-                    if (length >= MIN_HMAC_KEY_BYTES) {
-                        return java.util.Arrays.copyOf(key, length);
-                    }
-                }
-            } catch (InvalidPathException | IOException e) {
-                // reported below
-            }
-            problem(AUDIT_HMAC_KEY_FILE, fault);
-            return null;
-        }
-
-        ZoneId timeZone(String name, String defaultValue) {
-            String value = raw(name);
-            if (value == null) {
-                setDefault(name, defaultValue);
-                value = defaultValue;
-            }
-            try {
-                return ZoneId.of(value);
-            } catch (DateTimeException e) {
-                problem(name, "'" + value + "' is not a time zone (such as UTC, Asia/Shanghai or +08:00)");
-                return ZoneOffset.UTC;
-            }
-        }
-
-        ContentMode contentMode() {
-            String value = raw(AUDIT_CONTENT);
-            if (value == null) {
-                setDefault(AUDIT_CONTENT, DEFAULT_AUDIT_CONTENT.configName());
-                return DEFAULT_AUDIT_CONTENT;
-            }
-            for (ContentMode mode : ContentMode.values()) {
-                if (mode.configName().equalsIgnoreCase(value)) {
-                    return mode;
-                }
-            }
-            problem(AUDIT_CONTENT, "'" + value + "' is not one of full, sha256, omit");
-            return DEFAULT_AUDIT_CONTENT;
-        }
-
-        SourceAllowlist allowlist(String name, String defaultValue) {
-            String value = raw(name);
-            if (value == null) {
-                setDefault(name, defaultValue);
-                value = defaultValue;
-            }
-            try {
-                return SourceAllowlist.parse(value);
-            } catch (IllegalArgumentException e) {
-                problem(name, e.getMessage());
-                return SourceAllowlist.parse("");
-            }
-        }
-
-        Path log4jConfig() {
-            String value = raw(LOG4J_CONFIG);
-            if (value == null) {
-                setDefault(LOG4J_CONFIG, "built-in");
-                return null;
-            }
-            try {
-                Path file = Path.of(value);
-                if (file.isAbsolute() && Files.isRegularFile(file) && Files.isReadable(file)) {
-                    return file;
-                }
-            } catch (InvalidPathException e) {
-                // reported below
-            }
-            problem(LOG4J_CONFIG, "'" + value + "' is not the absolute path of a readable log4j2 XML file");
-            return null;
         }
 
         void rejectUnknownNames() {
@@ -419,7 +254,7 @@ public final class ReceiverConfig {
             String nearest = nearestName(name);
             return nearest != null
                     ? "; did you mean " + nearest + "?"
-                    : " (known: " + String.join(", ", new TreeSet<>(NAMES)) + ")";
+                    : " (known: " + String.join(", ", NAMES) + ")";
         }
 
         void throwIfInvalid() {
@@ -433,7 +268,7 @@ public final class ReceiverConfig {
     private static String nearestName(String name) {
         String nearest = null;
         int best = Math.max(3, name.length() / 4) + 1;
-        for (String known : new TreeSet<>(NAMES)) {
+        for (String known : NAMES) {
             int distance = editDistance(name.toLowerCase(Locale.ROOT), known.toLowerCase(Locale.ROOT));
             if (distance < best) {
                 best = distance;
@@ -460,54 +295,5 @@ public final class ReceiverConfig {
             current = swap;
         }
         return previous[b.length()];
-    }
-
-    /**
-     * Where the audit files go when {@value #AUDIT_DIR} is not set: beside the container's
-     * own logs on Tomcat, WildFly and a Jetty base, else in the user's home directory.
-     */
-    static Path defaultAuditDir(Function<String, String> systemProperties) {
-        String catalinaBase = systemProperties.apply("catalina.base");
-        if (catalinaBase != null) {
-            return Path.of(catalinaBase, "logs", "openim-audit");
-        }
-        String jbossLogDir = systemProperties.apply("jboss.server.log.dir");
-        if (jbossLogDir != null) {
-            return Path.of(jbossLogDir, "openim-audit");
-        }
-        String jettyBase = systemProperties.apply("jetty.base");
-        if (jettyBase != null) {
-            return Path.of(jettyBase, "logs", "openim-audit");
-        }
-        return Path.of(systemProperties.apply("user.home"), "openim-audit");
-    }
-
-    /** Creates the directory if needed and proves it writable; returns the fault, or null. */
-    private static String prepareDirectory(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException | SecurityException e) {
-            return "cannot create directory " + dir + " (" + e.getClass().getSimpleName() + ")";
-        }
-        try {
-            Path probe = Files.createTempFile(dir, ".write-check-", ".tmp");
-            Files.delete(probe);
-        } catch (IOException | SecurityException e) {
-            return "cannot write in directory " + dir + " (" + e.getClass().getSimpleName() + ")";
-        }
-        return null;
-    }
-
-    private static String describeSize(long bytes) {
-        if (bytes >= 1L << 30 && bytes % (1L << 30) == 0) {
-            return (bytes >> 30) + " GB";
-        }
-        if (bytes >= 1L << 20 && bytes % (1L << 20) == 0) {
-            return (bytes >> 20) + " MB";
-        }
-        if (bytes >= 1L << 10 && bytes % (1L << 10) == 0) {
-            return (bytes >> 10) + " KB";
-        }
-        return bytes + " bytes";
     }
 }

@@ -19,6 +19,7 @@ import java.util.function.Predicate;
 import org.openimarchive.receiver.audit.AuditReader;
 import org.openimarchive.receiver.audit.AuditRecord;
 import org.openimarchive.receiver.audit.AuditVerifier;
+import org.openimarchive.receiver.audit.HmacKeyFile;
 import org.openimarchive.receiver.stats.AuditReplay;
 import org.openimarchive.receiver.stats.Statistics;
 
@@ -129,12 +130,7 @@ public final class AuditTool {
     private int verify(Path dir, Map<String, String> options) throws IOException {
         byte[] key = null;
         if (options.containsKey("key")) {
-            key = Files.readAllBytes(Path.of(options.get("key")));
-            int length = key.length;
-            while (length > 0 && (key[length - 1] == '\n' || key[length - 1] == '\r')) {
-                length--;
-            }
-            key = java.util.Arrays.copyOf(key, length);
+            key = HmacKeyFile.read(Path.of(options.get("key")));
         }
         AuditVerifier.Anchor anchor = options.containsKey("anchor") ? AuditVerifier.Anchor.parse(options.get("anchor")) : null;
         AuditVerifier.Report report = new AuditVerifier(key).verify(dir, anchor, lines -> err.printf("... %,d lines%n", lines));

@@ -51,11 +51,11 @@ class ReceiverConfigTest {
     @Test
     void defaultAuditDirFollowsTheContainer() {
         assertEquals(Path.of("/wf/log/openim-audit"),
-                ReceiverConfig.defaultAuditDir(Map.of("jboss.server.log.dir", "/wf/log")::get));
+                Parameter.defaultAuditDir(Map.of("jboss.server.log.dir", "/wf/log")::get));
         assertEquals(Path.of("/jb/logs/openim-audit"),
-                ReceiverConfig.defaultAuditDir(Map.of("jetty.base", "/jb")::get));
+                Parameter.defaultAuditDir(Map.of("jetty.base", "/jb")::get));
         assertEquals(Path.of("/home/u/openim-audit"),
-                ReceiverConfig.defaultAuditDir(Map.of("user.home", "/home/u")::get));
+                Parameter.defaultAuditDir(Map.of("user.home", "/home/u")::get));
     }
 
     @Test
