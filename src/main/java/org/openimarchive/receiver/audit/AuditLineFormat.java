@@ -1,5 +1,8 @@
 package org.openimarchive.receiver.audit;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -54,6 +57,34 @@ public final class AuditLineFormat {
             }
         }
         return out.append('}').toString();
+    }
+
+    /**
+     * The record of another webhook posted to the one URL, answered 200 with the neutral
+     * reply: its command, its body's size and SHA-256, and with content mode {@code full} the
+     * body itself as a JSON string (null when it is not UTF-8).
+     */
+    public String passed(Instant time, String remoteAddr, String operationID, String command, byte[] body) {
+        boolean full = contentMode == ContentMode.FULL;
+        StringBuilder out = new StringBuilder(320 + (full ? body.length : 0));
+        head(out, time, AuditRecord.Outcome.PASSED, 200, remoteAddr, operationID);
+        JsonText.appendString(key(out, AuditRecord.COMMAND), command);
+        key(out, AuditRecord.BODY_BYTES).append(body.length);
+        JsonText.appendString(key(out, AuditRecord.BODY_SHA256), sha256Hex(body));
+        if (full) {
+            JsonText.appendString(key(out, AuditRecord.BODY), utf8(body));
+        }
+        return out.append('}').toString();
+    }
+
+    /** The text of {@code bytes}, or null when they are not UTF-8. */
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
     }
 
     /** The record of a refused request. */

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
 import org.eclipse.parsson.JsonProviderImpl;
+import org.openimarchive.receiver.callback.MessageKind;
 import org.openimarchive.receiver.json.Timestamps;
 
 /**
@@ -138,12 +139,12 @@ public final class AuditReader implements Closeable {
 
     private static AuditRecord superseded(AuditRecord r) {
         return new AuditRecord(r.file(), r.lineNumber(), r.line(), r.time(), r.outcome(), r.status(), r.duplicate(),
-                r.resumed(), r.msg(), r.seq(), true, r.replacesPrevious());
+                r.resumed(), r.msg(), r.command(), r.seq(), true, r.replacesPrevious());
     }
 
     private static AuditRecord replacing(AuditRecord r) {
         return new AuditRecord(r.file(), r.lineNumber(), r.line(), r.time(), r.outcome(), r.status(), r.duplicate(),
-                r.resumed(), r.msg(), r.seq(), r.superseded(), true);
+                r.resumed(), r.msg(), r.command(), r.seq(), r.superseded(), true);
     }
 
     /** The next line that is not empty, or the failure of a file, in file order; null after the last file. */
@@ -201,6 +202,7 @@ public final class AuditReader implements Closeable {
         boolean resumed = false;
         long seq = 0;
         MessageFacts msg = null;
+        String command = null;
         try (JsonParser parser = PARSERS.createParser(new StringReader(line))) {
             if (parser.next() != JsonParser.Event.START_OBJECT) {
                 return null;
@@ -219,6 +221,7 @@ public final class AuditReader implements Closeable {
                     case AuditRecord.RESUMED -> resumed = event == JsonParser.Event.VALUE_TRUE;
                     case AuditRecord.SEQ -> seq = number && parser.isIntegralNumber() ? parser.getLong() : 0;
                     case AuditRecord.MSG -> msg = event == JsonParser.Event.START_OBJECT ? readMessage(parser) : null;
+                    case AuditRecord.COMMAND -> command = string ? parser.getString() : null;
                     default -> skip(parser, event);
                 }
             }
@@ -229,8 +232,8 @@ public final class AuditReader implements Closeable {
             // torn by a full disk, or not JSON at all
             return null;
         }
-        return new AuditRecord(file, lineNumber, line, instant(time), outcome, status, duplicate, resumed, msg, seq,
-                false, false);
+        return new AuditRecord(file, lineNumber, line, instant(time), outcome, status, duplicate, resumed, msg, command,
+                seq, false, false);
     }
 
     private static Instant instant(String time) {
@@ -246,9 +249,11 @@ public final class AuditReader implements Closeable {
 
     /** What a record's {@code msg} says, the parser on its first key. */
     private static MessageFacts readMessage(JsonParser parser) {
+        String command = "";
         String serverMsgID = "";
         String sendID = "";
         String recvID = "";
+        String groupID = "";
         int contentType = 0;
         int senderPlatformID = 0;
         int msgFrom = 0;
@@ -262,9 +267,11 @@ public final class AuditReader implements Closeable {
             boolean string = event == JsonParser.Event.VALUE_STRING;
             boolean number = event == JsonParser.Event.VALUE_NUMBER;
             switch (key) {
+                case "callbackCommand" -> command = string ? parser.getString() : "";
                 case "serverMsgID" -> serverMsgID = string ? parser.getString() : "";
                 case "sendID" -> sendID = string ? parser.getString() : "";
                 case "recvID" -> recvID = string ? parser.getString() : "";
+                case "groupID" -> groupID = string ? parser.getString() : "";
                 case "contentType" -> contentType = number ? parser.getInt() : 0;
                 case "senderPlatformID" -> senderPlatformID = number ? parser.getInt() : 0;
                 case "msgFrom" -> msgFrom = number ? parser.getInt() : 0;
@@ -274,8 +281,9 @@ public final class AuditReader implements Closeable {
                 default -> skip(parser, event);
             }
         }
-        return new MessageFacts(serverMsgID, sendID, recvID, contentType, senderPlatformID, msgFrom, status,
-                sendTime != null ? sendTime : createTime);
+        MessageKind kind = MessageKind.ofCommand(command);
+        return new MessageFacts(kind != null ? kind : MessageKind.SINGLE, serverMsgID, sendID, recvID, groupID,
+                contentType, senderPlatformID, msgFrom, status, sendTime != null ? sendTime : createTime);
     }
 
     private static void skip(JsonParser parser, JsonParser.Event event) {

@@ -15,13 +15,15 @@ import java.time.Instant;
  * @param outcome     what was done with the request; null when the record names no known outcome
  * @param status      the HTTP status answered, or -1 when the record has none
  * @param msg         what an accepted record says of its message; null for other records
+ * @param command     the command of a passed record; null for other records
  * @param seq         the record's link number in the hash chain, or 0 when it has none
  * @param superseded  the record's write failed at its very end (whole on disk, answered 503):
  *                    the next record resumes the chain in its place, so it does not count
  * @param replacesPrevious the record takes the place of the superseded one before it
  */
 public record AuditRecord(String file, long lineNumber, String line, Instant time, Outcome outcome, int status,
-                          boolean duplicate, boolean resumed, MessageFacts msg, long seq, boolean superseded,
+                          boolean duplicate, boolean resumed, MessageFacts msg, String command, long seq,
+                          boolean superseded,
                           boolean replacesPrevious) implements AuditReader.Entry {
 
     public static final String TIME = "time";
@@ -37,6 +39,9 @@ public record AuditRecord(String file, long lineNumber, String line, Instant tim
     public static final String ERROR = "error";
     public static final String BODY_BYTES = "bodyBytes";
     public static final String BODY_SHA256 = "bodySha256";
+    /** Passed records: the command posted, and (content mode {@code full}) the body as text. */
+    public static final String COMMAND = "command";
+    public static final String BODY = "body";
     /** {@code true} on an accepted record whose {@code serverMsgID} was recorded before. */
     public static final String DUPLICATE = "duplicate";
     /** {@code true} on the first record after a write that failed: the torn line before it is no link. */
@@ -50,7 +55,9 @@ public record AuditRecord(String file, long lineNumber, String line, Instant tim
         /** A callback acknowledged with 200 once its record was written. */
         ACCEPTED("accepted"),
         /** A request refused with a 4xx. */
-        REJECTED("rejected");
+        REJECTED("rejected"),
+        /** Another webhook posted to the one URL: recorded, and answered 200 with the neutral reply. */
+        PASSED("passed");
 
         private final String text;
 
@@ -88,12 +95,19 @@ public record AuditRecord(String file, long lineNumber, String line, Instant tim
     }
 
     /**
-     * Whether the statistics count the record: an accepted record with its message, or a
-     * rejected one with its status, each with a time, that no later record took the place of.
+     * Whether the statistics count the record: an accepted record with its message, a
+     * rejected one with its status, or a passed one with its command, each with a time, that
+     * no later record took the place of.
      */
     public boolean counts() {
-        return !superseded && time != null
-                && (outcome == Outcome.ACCEPTED ? msg != null : outcome == Outcome.REJECTED && status > 0);
+        if (superseded || time == null || outcome == null) {
+            return false;
+        }
+        return switch (outcome) {
+            case ACCEPTED -> msg != null;
+            case REJECTED -> status > 0;
+            case PASSED -> command != null;
+        };
     }
 
     /** The line's link of the hash chain, or null when it is not sealed. */

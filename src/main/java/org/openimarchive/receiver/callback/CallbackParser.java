@@ -58,32 +58,42 @@ public final class CallbackParser {
     }
 
     /**
-     * Parses one request body.
+     * Parses one request body posted as the one-to-one message command.
      *
      * @throws InvalidCallbackException with a fixed message naming the fault
      */
     public ParsedCallback parse(byte[] body) throws InvalidCallbackException {
+        return parse(body, MessageKind.SINGLE);
+    }
+
+    /**
+     * Parses one request body posted as {@code kind}'s command.
+     *
+     * @throws InvalidCallbackException with a fixed message naming the fault
+     */
+    public ParsedCallback parse(byte[] body, MessageKind kind) throws InvalidCallbackException {
         String text = decodeUtf8(body);
-        ReceivedJson received = streamingCheck.check(text);
+        CallbackSchema schema = CallbackSchema.of(kind);
+        ReceivedJson received = streamingCheck.check(text, schema);
         if (received != null) {
             try {
-                return new ParsedCallback(jsonb.fromJson(text, SingleMsgCallback.class), received);
+                return new ParsedCallback(jsonb.fromJson(text, MsgCallback.class), received);
             } catch (JsonbException e) {
                 // the tree path binds again, and says why not
             }
         }
-        return parseTree(text);
+        return parseTree(text, schema);
     }
 
     /** The tree path alone: what {@link #parse} falls back to, and what tests compare it with. */
-    ParsedCallback parseByTree(byte[] body) throws InvalidCallbackException {
-        return parseTree(decodeUtf8(body));
+    ParsedCallback parseByTree(byte[] body, MessageKind kind) throws InvalidCallbackException {
+        return parseTree(decodeUtf8(body), CallbackSchema.of(kind));
     }
 
-    private ParsedCallback parseTree(String text) throws InvalidCallbackException {
+    private ParsedCallback parseTree(String text, CallbackSchema schema) throws InvalidCallbackException {
         JsonObject json = readObject(text);
         try {
-            CallbackSchema.check(json);
+            schema.check(json);
         } catch (InvalidCallbackException e) {
             JsonValue id = json.get("operationID");
             if (id instanceof JsonString s) {
@@ -173,9 +183,9 @@ public final class CallbackParser {
         };
     }
 
-    private SingleMsgCallback bind(JsonObject json) throws InvalidCallbackException {
+    private MsgCallback bind(JsonObject json) throws InvalidCallbackException {
         try {
-            return jsonb.fromJson(plainParserFactory.createParser(json), SingleMsgCallback.class);
+            return jsonb.fromJson(plainParserFactory.createParser(json), MsgCallback.class);
         } catch (JsonbException e) {
             throw InvalidCallbackException.unbindable();
         }

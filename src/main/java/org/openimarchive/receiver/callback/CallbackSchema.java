@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The 19 keys of the callback, each with the JSON type and range that OpenIM's Go structs
- * give it (protocol.md). A key of the table must have its type when present; the three
- * identifiers must be present and not empty; unknown keys may hold anything. Every string
+ * The keys of a message callback, each with the JSON type and range that OpenIM's Go structs
+ * give it (protocol.md), one table per {@link MessageKind}. A key of the table must have its
+ * type when present; the three identifiers must be present and not empty; unknown keys may
+ * hold anything. Every string
  * in the body, keys included, must be valid Unicode (no unpaired surrogate escapes).
  */
 final class CallbackSchema {
@@ -69,73 +70,97 @@ final class CallbackSchema {
     private record Field(String key, Kind kind) {
     }
 
+    /** The table of each kind of message callback. */
+    private static final Map<MessageKind, CallbackSchema> SCHEMAS = Map.of(
+            MessageKind.SINGLE, new CallbackSchema(MessageKind.SINGLE),
+            MessageKind.GROUP, new CallbackSchema(MessageKind.GROUP));
+
+    private final MessageKind messageKind;
     /** In the order OpenIM writes them, so that the first fault named is the first in the body. */
-    private static final List<Field> FIELDS = List.of(
-            new Field("sendID", Kind.REQUIRED_STRING),
-            new Field("callbackCommand", Kind.COMMAND),
-            new Field("serverMsgID", Kind.REQUIRED_STRING),
-            new Field("clientMsgID", Kind.STRING),
-            new Field("operationID", Kind.STRING),
-            new Field("senderPlatformID", Kind.INT32),
-            new Field("senderNickname", Kind.STRING),
-            new Field("sessionType", Kind.INT32),
-            new Field("msgFrom", Kind.INT32),
-            new Field("contentType", Kind.INT32),
-            new Field("status", Kind.INT32),
-            new Field("sendTime", Kind.INT64),
-            new Field("createTime", Kind.INT64),
-            new Field("content", Kind.STRING),
-            new Field("seq", Kind.UINT32),
-            new Field("atUserList", Kind.STRING_LIST),
-            new Field("faceURL", Kind.STRING),
-            new Field("ex", Kind.STRING),
-            new Field("recvID", Kind.REQUIRED_STRING));
-
-    private static final Map<String, Integer> INDEX = indexOfKeys();
-
+    private final List<Field> fields;
+    private final Map<String, Integer> index;
     /** The bits, by {@link #indexOf}, of the keys that must be present. */
-    static final long REQUIRED_KEYS = requiredKeys();
+    private final long requiredKeys;
 
-    private static Map<String, Integer> indexOfKeys() {
+    /**
+     * The keys both commands share, then the one that names where the message went, which
+     * must be there ({@code recvID} or {@code groupID}), then the other one, which may be.
+     */
+    private CallbackSchema(MessageKind messageKind) {
+        this.messageKind = messageKind;
+        MessageKind other = messageKind == MessageKind.SINGLE ? MessageKind.GROUP : MessageKind.SINGLE;
+        this.fields = List.of(
+                new Field("sendID", Kind.REQUIRED_STRING),
+                new Field("callbackCommand", Kind.COMMAND),
+                new Field("serverMsgID", Kind.REQUIRED_STRING),
+                new Field("clientMsgID", Kind.STRING),
+                new Field("operationID", Kind.STRING),
+                new Field("senderPlatformID", Kind.INT32),
+                new Field("senderNickname", Kind.STRING),
+                new Field("sessionType", Kind.INT32),
+                new Field("msgFrom", Kind.INT32),
+                new Field("contentType", Kind.INT32),
+                new Field("status", Kind.INT32),
+                new Field("sendTime", Kind.INT64),
+                new Field("createTime", Kind.INT64),
+                new Field("content", Kind.STRING),
+                new Field("seq", Kind.UINT32),
+                new Field("atUserList", Kind.STRING_LIST),
+                new Field("faceURL", Kind.STRING),
+                new Field("ex", Kind.STRING),
+                new Field(messageKind.targetKey(), Kind.REQUIRED_STRING),
+                new Field(other.targetKey(), Kind.STRING));
         Map<String, Integer> index = new HashMap<>();
-        for (int i = 0; i < FIELDS.size(); i++) {
-            index.put(FIELDS.get(i).key(), i);
-        }
-        return Map.copyOf(index);
-    }
-
-    private static long requiredKeys() {
-        long bits = 0;
-        for (int i = 0; i < FIELDS.size(); i++) {
-            if (FIELDS.get(i).kind().required()) {
-                bits |= 1L << i;
+        long required = 0;
+        for (int i = 0; i < fields.size(); i++) {
+            index.put(fields.get(i).key(), i);
+            if (fields.get(i).kind().required()) {
+                required |= 1L << i;
             }
         }
-        return bits;
+        this.index = Map.copyOf(index);
+        this.requiredKeys = required;
+    }
+
+    /** The table of {@code kind}. */
+    static CallbackSchema of(MessageKind kind) {
+        return SCHEMAS.get(kind);
+    }
+
+    /** The command whose table this is. */
+    MessageKind messageKind() {
+        return messageKind;
     }
 
     /** The key's place in the table, or -1 for a key that is not in it. */
-    static int indexOf(String key) {
-        Integer i = INDEX.get(key);
+    int indexOf(String key) {
+        Integer i = index.get(key);
         return i == null ? -1 : i;
     }
 
     /** The kind of the key at {@code index}. */
-    static Kind kindAt(int index) {
-        return FIELDS.get(index).kind();
+    Kind kindAt(int index) {
+        return fields.get(index).kind();
     }
 
-    private CallbackSchema() {
+    /** The bits, by {@link #indexOf}, of the keys that must be present. */
+    long requiredKeys() {
+        return requiredKeys;
     }
 
-    static void check(JsonObject json) throws InvalidCallbackException {
+    /** Whether {@code command}, the value of {@code callbackCommand}, is this table's. */
+    boolean isCommand(String command) {
+        return messageKind.command().equals(command);
+    }
+
+    void check(JsonObject json) throws InvalidCallbackException {
         checkUnicode(json);
-        for (Field field : FIELDS) {
+        for (Field field : fields) {
             checkKey(field.key(), field.kind(), json.get(field.key()));
         }
     }
 
-    private static void checkKey(String key, Kind kind, JsonValue value) throws InvalidCallbackException {
+    private void checkKey(String key, Kind kind, JsonValue value) throws InvalidCallbackException {
         if (value == null) {
             if (kind.required()) {
                 throw InvalidCallbackException.missing(key);
@@ -151,8 +176,8 @@ final class CallbackSchema {
             }
             case COMMAND -> {
                 String command = string(key, value);
-                if (!SingleMsgCallback.COMMAND.equals(command)) {
-                    throw InvalidCallbackException.wrongCommand(command);
+                if (!isCommand(command)) {
+                    throw InvalidCallbackException.wrongCommand(messageKind.command(), command);
                 }
             }
             case INT32, INT64, UINT32 -> integer(key, value, kind);

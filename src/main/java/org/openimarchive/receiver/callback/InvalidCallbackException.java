@@ -3,7 +3,7 @@ package org.openimarchive.receiver.callback;
 import org.openimarchive.receiver.json.JsonText;
 
 /**
- * A request body that is not a valid {@code callbackAfterSendSingleMsgCommand} call. The
+ * A request body that is not a valid message callback. The
  * message is a fixed phrase, filled in with the key and value at fault; it never holds a
  * stack trace or a class name and is safe to send back to the caller.
  */
@@ -83,8 +83,8 @@ public final class InvalidCallbackException extends Exception {
         return new InvalidCallbackException(key + ": " + JsonText.echo(number) + " is out of range for " + range);
     }
 
-    static InvalidCallbackException wrongCommand(String command) {
-        return new InvalidCallbackException("callbackCommand: expected \"" + SingleMsgCallback.COMMAND
+    static InvalidCallbackException wrongCommand(String expected, String command) {
+        return new InvalidCallbackException("callbackCommand: expected \"" + expected
                 + "\", got \"" + JsonText.echo(command) + "\"");
     }
 

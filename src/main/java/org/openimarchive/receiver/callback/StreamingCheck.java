@@ -31,7 +31,7 @@ final class StreamingCheck {
     }
 
     /** The body's {@link ReceivedJson} if it is a valid callback of the usual shape, else {@code null}. */
-    ReceivedJson check(String text) {
+    ReceivedJson check(String text, CallbackSchema schema) {
         // a lone surrogate can only be written as a \\u escape: decoded UTF-8 has none
         boolean escapes = text.indexOf("\\u") >= 0;
         try (JsonParser parser = parsers.createParser(new StringReader(text))) {
@@ -46,10 +46,10 @@ final class StreamingCheck {
                 if (escapes && !CallbackSchema.isUnicode(key)) {
                     return null;
                 }
-                int index = CallbackSchema.indexOf(key);
+                int index = schema.indexOf(key);
                 if (index >= 0) {
                     long bit = 1L << index;
-                    if ((seen & bit) != 0 || !known(parser, CallbackSchema.kindAt(index), key, out, escapes)) {
+                    if ((seen & bit) != 0 || !known(parser, schema, schema.kindAt(index), key, out, escapes)) {
                         return null;
                     }
                     seen |= bit;
@@ -62,7 +62,7 @@ final class StreamingCheck {
                     }
                 }
             }
-            if (parser.hasNext() || (seen & CallbackSchema.REQUIRED_KEYS) != CallbackSchema.REQUIRED_KEYS) {
+            if (parser.hasNext() || (seen & schema.requiredKeys()) != schema.requiredKeys()) {
                 return null;
             }
             return out.finish();
@@ -72,8 +72,8 @@ final class StreamingCheck {
         }
     }
 
-    private static boolean known(JsonParser parser, Kind kind, String key, ReceivedJson.Writer out,
-                                 boolean escapes) {
+    private static boolean known(JsonParser parser, CallbackSchema schema, Kind kind, String key,
+                                 ReceivedJson.Writer out, boolean escapes) {
         Event event = parser.next();
         switch (kind) {
             case STRING, REQUIRED_STRING, COMMAND -> {
@@ -82,7 +82,7 @@ final class StreamingCheck {
                 }
                 String value = parser.getString();
                 if ((kind == Kind.REQUIRED_STRING && value.isEmpty())
-                        || (kind == Kind.COMMAND && !SingleMsgCallback.COMMAND.equals(value))
+                        || (kind == Kind.COMMAND && !schema.isCommand(value))
                         || (escapes && !CallbackSchema.isUnicode(value))) {
                     return false;
                 }

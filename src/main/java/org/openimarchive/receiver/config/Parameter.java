@@ -10,6 +10,7 @@ import static org.openimarchive.receiver.config.ReceiverConfig.AUDIT_RETENTION_D
 import static org.openimarchive.receiver.config.ReceiverConfig.BODY_TIMEOUT_SECONDS;
 import static org.openimarchive.receiver.config.ReceiverConfig.LOG4J_CONFIG;
 import static org.openimarchive.receiver.config.ReceiverConfig.MAX_BODY_BYTES;
+import static org.openimarchive.receiver.config.ReceiverConfig.PATH_TOKEN;
 import static org.openimarchive.receiver.config.ReceiverConfig.STATS_DAYS;
 import static org.openimarchive.receiver.config.ReceiverConfig.STATS_TIME_ZONE;
 
@@ -59,7 +60,12 @@ record Parameter(String name, Default byDefault, Parser parser, String descripti
             new Parameter(AUDIT_HMAC_KEY_FILE, Default.none("none (plain SHA-256)", "none, so the chain uses plain SHA-256",
                     "/etc/openim-receiver/audit-hmac.key"), Parser.hmacKeyFile(16),
                     "the absolute path of a file holding the HMAC key of the audit chain (a final line break is "
-                            + "ignored)"));
+                            + "ignored)"),
+            new Parameter(PATH_TOKEN, Default.none("none", "none: the callbacks are served at the context's own path",
+                    "change-me-to-a-long-random-token"), Parser.PATH_TOKENS,
+                    "a secret first path segment: only `<context>/<token>/<command>` and `<context>/<token>?command=` "
+                            + "are served, anything else is answered 404; two tokens may be set while OpenIM moves "
+                            + "from one to the other; shown as `***` in the log, and never recorded"));
 
     /**
      * Where the audit files go when {@value ReceiverConfig#AUDIT_DIR} is not set: beside the

@@ -30,13 +30,27 @@ final class Parser {
     static final Parser TIME_ZONE = new Parser("", Parser::timeZone);
     static final Parser AUDIT_DIRECTORY = new Parser("", text -> prepared(absolutePath(text)));
     static final Parser LOG4J_XML = new Parser("", Parser::log4jXml);
+    /** One secret path segment, or two (while one replaces the other): never echoed back. */
+    static final Parser PATH_TOKENS = new Parser("one or two tokens of " + PathTokens.MIN_LENGTH + " to "
+            + PathTokens.MAX_LENGTH + " letters, digits, `-` or `_`, comma-separated", true, PathTokens::parse);
 
     private final String bounds;
+    private final boolean secret;
     private final Function<String, Object> parse;
 
     private Parser(String bounds, Function<String, Object> parse) {
+        this(bounds, false, parse);
+    }
+
+    private Parser(String bounds, boolean secret, Function<String, Object> parse) {
         this.bounds = bounds;
+        this.secret = secret;
         this.parse = parse;
+    }
+
+    /** Whether the value is a secret: the effective configuration shows {@code ***}, a fault never quotes it. */
+    boolean secret() {
+        return secret;
     }
 
     /** A size from {@code min} to {@code max} bytes: bytes, or a number with KB, MB or GB. */

@@ -36,6 +36,7 @@ public final class ReceiverConfig {
     public static final String STATS_DAYS = "callback.stats.days";
     public static final String STATS_TIME_ZONE = "callback.stats.timeZone";
     public static final String AUDIT_HMAC_KEY_FILE = "callback.audit.hmacKeyFile";
+    public static final String PATH_TOKEN = "callback.pathToken";
 
     /** The parameters' names, sorted. */
     private static final Set<String> NAMES = names();
@@ -146,6 +147,14 @@ public final class ReceiverConfig {
         return key == null ? null : key.clone();
     }
 
+    /**
+     * The secret path segment(s) that every callback path must start with, or null when
+     * none is set. Never logged.
+     */
+    public PathTokens pathTokens() {
+        return (PathTokens) values.get(PATH_TOKEN);
+    }
+
     /** One line for the log: every parameter, its value and where the value came from. */
     public String describe() {
         StringBuilder out = new StringBuilder();
@@ -191,7 +200,7 @@ public final class ReceiverConfig {
         private Object read(Parameter parameter) {
             Default byDefault = parameter.byDefault();
             try {
-                String text = raw(parameter.name());
+                String text = raw(parameter);
                 if (text != null) {
                     return parameter.parser().parse(text);
                 }
@@ -208,8 +217,9 @@ public final class ReceiverConfig {
             }
         }
 
-        /** The raw value, or null for the default; records where it came from. */
-        private String raw(String name) {
+        /** The raw value, or null for the default; records where it came from ({@code ***} for a secret). */
+        private String raw(Parameter parameter) {
+            String name = parameter.name();
             String value = systemProperties.apply(name);
             String source = "system property";
             if (value == null) {
@@ -219,7 +229,7 @@ public final class ReceiverConfig {
             if (value == null) {
                 return null;
             }
-            effective.put(name, value.trim() + " (" + source + ")");
+            effective.put(name, (parameter.parser().secret() ? "***" : value.trim()) + " (" + source + ")");
             return value.trim();
         }
 

@@ -17,12 +17,12 @@ import org.openimarchive.receiver.stats.Statistics;
  */
 public final class Recorder {
 
-    private final AuditChainWriter trail;
+    private final AuditChainWriter chain;
     private final AuditLineFormat format;
     private final Statistics statistics;
 
-    Recorder(AuditChainWriter trail, AuditLineFormat format, Statistics statistics) {
-        this.trail = trail;
+    Recorder(AuditChainWriter chain, AuditLineFormat format, Statistics statistics) {
+        this.chain = chain;
         this.format = format;
         this.statistics = statistics;
     }
@@ -38,7 +38,7 @@ public final class Recorder {
         String record = format.accepted(time, remoteAddr, operationID, callback);
         synchronized (this) {
             boolean duplicate = statistics.isDuplicate(callback.callback().serverMsgID());
-            trail.write(duplicate ? AuditLineFormat.markDuplicate(record) : record);
+            chain.write(duplicate ? AuditLineFormat.markDuplicate(record) : record);
             statistics.countAccepted(time, callback.callback(), duplicate);
             return duplicate;
         }
@@ -51,15 +51,25 @@ public final class Recorder {
      * @return the last record written, as {@code SEQ:HASH}: final
      */
     synchronized String stop() {
-        trail.refuseWrites();
-        return trail.head();
+        chain.refuseWrites();
+        return chain.head();
+    }
+
+    /** Records another webhook, passed with the neutral reply. */
+    public void passed(Instant time, String remoteAddr, String operationID, String command, byte[] body)
+            throws AuditWriteException {
+        String record = format.passed(time, remoteAddr, operationID, command, body);
+        synchronized (this) {
+            chain.write(record);
+            statistics.countPassed(time, command);
+        }
     }
 
     /** Records a refused request. */
     public void refused(RejectedRequest request) throws AuditWriteException {
         String record = format.rejected(request);
         synchronized (this) {
-            trail.write(record);
+            chain.write(record);
             statistics.countRefused(request.time(), request.status());
         }
     }

@@ -1,13 +1,14 @@
 package org.openimarchive.receiver.metrics;
 
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
-import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import org.openimarchive.receiver.audit.AuditRecord;
 
 /**
  * The receiver's Prometheus metrics, in a registry of the deployment's own (so that a
@@ -36,7 +37,7 @@ public final class ReceiverMetrics {
         requests = Counter.builder()
                 .name("openim_callback_requests")
                 .withoutExemplars()
-                .help("Callback requests answered, by outcome (accepted, rejected) and HTTP status")
+                .help("Callback requests answered, by outcome (accepted, passed, rejected) and HTTP status")
                 .labelNames("outcome", "status")
                 .register(registry);
         messages = Counter.builder()
@@ -75,11 +76,11 @@ public final class ReceiverMetrics {
     }
 
     /** One answered request; {@code nanos} from the start of handling to the reply. */
-    public void request(boolean accepted, int status, long nanos) {
-        if (accepted && status == 200) {
+    public void request(AuditRecord.Outcome outcome, int status, long nanos) {
+        if (outcome == AuditRecord.Outcome.ACCEPTED && status == 200) {
             acceptedOk.inc();
         } else {
-            requests.labelValues(accepted ? "accepted" : "rejected", Integer.toString(status)).inc();
+            requests.labelValues(outcome.text(), Integer.toString(status)).inc();
         }
         handling.observe(nanos / 1e9);
     }

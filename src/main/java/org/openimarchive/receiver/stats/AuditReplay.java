@@ -56,10 +56,10 @@ public final class AuditReplay {
     }
 
     private static void count(AuditRecord record, Statistics statistics) {
-        if (record.outcome() == AuditRecord.Outcome.ACCEPTED) {
-            statistics.countAccepted(record.time(), record.msg(), record.duplicate());
-        } else {
-            statistics.countRefused(record.time(), record.status());
+        switch (record.outcome()) {
+            case ACCEPTED -> statistics.countAccepted(record.time(), record.msg(), record.duplicate());
+            case REJECTED -> statistics.countRefused(record.time(), record.status());
+            case PASSED -> statistics.countPassed(record.time(), record.command());
         }
     }
 }

@@ -6,10 +6,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.openimarchive.receiver.audit.MessageFacts;
-import org.openimarchive.receiver.callback.SingleMsgCallback;
+import org.openimarchive.receiver.callback.MsgCallback;
 import org.openimarchive.receiver.json.JsonText;
 import org.openimarchive.receiver.json.Timestamps;
 
@@ -79,7 +80,7 @@ public final class Statistics {
      * @param callback  the callback the record holds
      * @param duplicate what the record says
      */
-    public void countAccepted(Instant receivedAt, SingleMsgCallback callback, boolean duplicate) {
+    public void countAccepted(Instant receivedAt, MsgCallback callback, boolean duplicate) {
         countAccepted(receivedAt, MessageFacts.of(callback), duplicate);
     }
 
@@ -108,7 +109,14 @@ public final class Statistics {
         if (!recent.contains(hash)) {
             recent.add(hash);
         }
-        String conversation = Tally.conversation(facts.sendID(), facts.recvID());
+        if (facts.isNotification()) {
+            total.notification();
+            if (day != null) {
+                day.notification();
+            }
+            return;
+        }
+        String conversation = Tally.conversation(facts);
         total.message(facts, conversation);
         if (day != null) {
             day.message(facts, conversation);
@@ -117,15 +125,26 @@ public final class Statistics {
 
     /** Counts a refused request whose record was written. */
     public synchronized void countRefused(Instant receivedAt, int status) {
+        for (Tally tally : talliesOf(receivedAt)) {
+            tally.refused(status);
+        }
+    }
+
+    /** Counts another webhook whose record was written, by its command. */
+    public synchronized void countPassed(Instant receivedAt, String command) {
+        for (Tally tally : talliesOf(receivedAt)) {
+            tally.passed(command);
+        }
+    }
+
+    /** Where a request received at {@code receivedAt} is counted: the total and its day, if kept. */
+    private List<Tally> talliesOf(Instant receivedAt) {
         if (!inPeriod(receivedAt)) {
-            return;
+            return List.of();
         }
         noteTime(receivedAt);
-        total.refused(status);
         Tally day = dayOf(receivedAt);
-        if (day != null) {
-            day.refused(status);
-        }
+        return day == null ? List.of(total) : List.of(total, day);
     }
 
     /** The {@code /stats} document. */

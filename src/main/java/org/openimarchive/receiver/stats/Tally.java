@@ -3,6 +3,8 @@ package org.openimarchive.receiver.stats;
 import java.util.Map;
 import java.util.TreeMap;
 import org.openimarchive.receiver.audit.MessageFacts;
+import org.openimarchive.receiver.callback.MessageKind;
+import org.openimarchive.receiver.json.JsonText;
 
 /** The figures of one period (a day, or all days): counts, distinct counts, breakdowns. */
 final class Tally {
@@ -11,24 +13,35 @@ final class Tally {
     static final int MAX_KEYS = 256;
 
     private long messages;
+    private long notifications;
     private long duplicates;
     private final TreeMap<Integer, Long> refused = new TreeMap<>();
+    private final Breakdown<String> passed = new Breakdown<>();
+    private final TreeMap<String, Long> byConversationKind = new TreeMap<>();
     private final DistinctCount senders = new DistinctCount();
     private final DistinctCount receivers = new DistinctCount();
+    private final DistinctCount groups = new DistinctCount();
     private final DistinctCount conversations = new DistinctCount();
-    private final Breakdown byContentType = new Breakdown();
-    private final Breakdown bySenderPlatformID = new Breakdown();
-    private final Breakdown byMsgFrom = new Breakdown();
-    private final Breakdown byStatus = new Breakdown();
+    private final Breakdown<Integer> byContentType = new Breakdown<>();
+    private final Breakdown<Integer> bySenderPlatformID = new Breakdown<>();
+    private final Breakdown<Integer> byMsgFrom = new Breakdown<>();
+    private final Breakdown<Integer> byStatus = new Breakdown<>();
 
     /**
-     * @param conversation {@link #conversation} of its sender and receiver
+     * A message a user sent, one-to-one or to a group.
+     *
+     * @param conversation {@link #conversation} of the message
      */
     void message(MessageFacts m, String conversation) {
         messages++;
+        byConversationKind.merge(m.kind().label(), 1L, Long::sum);
         // users are not counted here: they are the union of senders and receivers
         senders.add(m.sendID());
-        receivers.add(m.recvID());
+        if (m.kind() == MessageKind.GROUP) {
+            groups.add(m.groupID());
+        } else {
+            receivers.add(m.recvID());
+        }
         conversations.add(conversation);
         byContentType.add(m.contentType());
         bySenderPlatformID.add(m.senderPlatformID());
@@ -36,17 +49,35 @@ final class Tally {
         byStatus.add(m.status());
     }
 
+    /** A system notification: counted apart, and in no other figure. */
+    void notification() {
+        notifications++;
+    }
+
     void duplicate() {
         duplicates++;
+    }
+
+    /** Another webhook, recorded and answered with the neutral reply. */
+    void passed(String command) {
+        passed.add(command);
     }
 
     void refused(int status) {
         refused.merge(status, 1L, Long::sum);
     }
 
-    /** An unordered pair: alice→bob and bob→alice are one conversation. */
-    static String conversation(String a, String b) {
-        return a.compareTo(b) <= 0 ? a + '\u0000' + b : b + '\u0000' + a;
+    /**
+     * A one-to-one conversation is an unordered pair (alice→bob and bob→alice are one); a
+     * group is one conversation. The two kinds never share a key.
+     */
+    static String conversation(MessageFacts m) {
+        if (m.kind() == MessageKind.GROUP) {
+            return "g:" + m.groupID();
+        }
+        String a = m.sendID();
+        String b = m.recvID();
+        return a.compareTo(b) <= 0 ? "p:" + a + '\u0000' + b : "p:" + b + '\u0000' + a;
     }
 
     void appendJson(StringBuilder out) {
@@ -54,12 +85,19 @@ final class Tally {
                 .append(",\"duplicates\":").append(duplicates)
                 .append(",\"refused\":");
         appendCounts(out, refused, null);
+        out.append(",\"notifications\":").append(notifications);
+        out.append(",\"passed\":");
+        passed.appendJson(out);
+        out.append(",\"byConversationKind\":");
+        appendCounts(out, byConversationKind, null);
         out.append(",\"senders\":");
         senders.appendJson(out);
         out.append(",\"receivers\":");
         receivers.appendJson(out);
         out.append(",\"users\":");
         DistinctCount.appendUnionJson(out, senders, receivers);
+        out.append(",\"groups\":");
+        groups.appendJson(out);
         out.append(",\"conversations\":");
         conversations.appendJson(out);
         out.append(",\"byContentType\":");
@@ -73,11 +111,13 @@ final class Tally {
         out.append('}');
     }
 
-    private static void appendCounts(StringBuilder out, Map<Integer, Long> counts, Long other) {
+    private static void appendCounts(StringBuilder out, Map<?, Long> counts, Long other) {
         out.append('{');
         boolean first = true;
-        for (Map.Entry<Integer, Long> e : counts.entrySet()) {
-            out.append(first ? "" : ",").append('"').append(e.getKey()).append("\":").append(e.getValue());
+        for (Map.Entry<?, Long> e : counts.entrySet()) {
+            out.append(first ? "" : ",");
+            JsonText.appendString(out, e.getKey().toString());
+            out.append(':').append(e.getValue());
             first = false;
         }
         if (other != null && other > 0) {
@@ -86,12 +126,12 @@ final class Tally {
         out.append('}');
     }
 
-    /** Counts by an int32 key; the values come from senders, so their number is capped. */
-    private static final class Breakdown {
-        private final TreeMap<Integer, Long> counts = new TreeMap<>();
+    /** Counts by a key; the keys come from senders, so their number is capped. */
+    private static final class Breakdown<K extends Comparable<K>> {
+        private final TreeMap<K, Long> counts = new TreeMap<>();
         private long other;
 
-        void add(int key) {
+        void add(K key) {
             Long count = counts.get(key);
             if (count != null) {
                 counts.put(key, count + 1);

@@ -28,7 +28,7 @@ import org.openimarchive.receiver.stats.Statistics;
  * <pre>
  *   verify  DIR [--key FILE] [--anchor SEQ:HASH]    check the hash chain; exit 0 only when intact
  *   summary DIR [--from DAY] [--to DAY] [--zone Z] [--days N]   the /stats figures
- *   find    DIR [--user U] [--conversation A,B] [--from TIME] [--to TIME] [--content-type N]
+ *   find    DIR [--user U] [--conversation A,B] [--group G] [--from TIME] [--to TIME] [--content-type N]
  * </pre>
  * {@code find} prints matching accepted records as JSON lines. Every command reads one line
  * at a time and reports progress on standard error.
@@ -44,8 +44,10 @@ public final class AuditTool {
               summary DIR [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--zone ZONE] [--days N]
                   prints the /stats document: of the days --from to --to if given,
                   else of the last --days days (default 30), days drawn in --zone (default UTC)
-              find    DIR [--user ID] [--conversation ID,ID] [--from TIME] [--to TIME] [--content-type N]
-                  prints the accepted records that match every filter, one JSON object a line;
+              find    DIR [--user ID] [--conversation ID,ID] [--group ID] [--from TIME] [--to TIME] [--content-type N]
+                  prints the accepted messages (one-to-one and group) that match every filter, one
+                  JSON object a line; --user matches a sender or a one-to-one receiver, --group a
+                  group message's groupID;
                   TIME is an ISO instant (2026-11-26T10:00:00Z) or a day (2026-11-26, UTC)
             """;
 
@@ -87,7 +89,7 @@ public final class AuditTool {
         Set<String> allowed = switch (args[0]) {
             case "verify" -> Set.of("key", "anchor");
             case "summary" -> Set.of("from", "to", "zone", "days");
-            case "find" -> Set.of("user", "conversation", "from", "to", "content-type");
+            case "find" -> Set.of("user", "conversation", "group", "from", "to", "content-type");
             default -> Set.of();
         };
         for (String option : options.keySet()) {
@@ -196,6 +198,7 @@ public final class AuditTool {
                     filters.add(r -> (pair[0].equals(r.msg().sendID()) && pair[1].equals(r.msg().recvID()))
                             || (pair[1].equals(r.msg().sendID()) && pair[0].equals(r.msg().recvID())));
                 }
+                case "group" -> filters.add(r -> value.equals(r.msg().groupID()));
                 case "from" -> {
                     Instant from = instant(value);
                     filters.add(r -> !r.time().isBefore(from));

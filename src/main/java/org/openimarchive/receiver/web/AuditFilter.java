@@ -8,15 +8,17 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.openimarchive.receiver.audit.AuditLineFormat;
+import org.openimarchive.receiver.audit.AuditRecord;
 import org.openimarchive.receiver.audit.AuditWriteException;
 import org.openimarchive.receiver.audit.RejectedRequest;
-import org.openimarchive.receiver.callback.SingleMsgCallback;
+import org.openimarchive.receiver.callback.MsgCallback;
+import org.openimarchive.receiver.config.PathTokens;
 import org.openimarchive.receiver.core.Receiver;
 
 /**
  * First in the chain, and the only place that answers: it lets the other filters and the
- * servlet decide, then writes exactly one audit record for the request, accepted or
- * refused, and only after that record is written sends the reply. A record that cannot be
+ * servlet decide, then writes exactly one audit record for the request, accepted, passed
+ * or refused, and only after that record is written sends the reply. A record that cannot be
  * written turns the reply into 503, so nothing is acknowledged that is not on disk.
  */
 public final class AuditFilter extends HttpFilter {
@@ -45,22 +47,29 @@ public final class AuditFilter extends HttpFilter {
             exchange.refuse(Refusal.INTERNAL_ERROR, "the receiver failed; see its log");
         }
         int status;
+        AuditRecord.Outcome outcome;
         if (exchange.isAccepted()) {
             status = finishAccepted(exchange, response);
+            outcome = AuditRecord.Outcome.ACCEPTED;
+        } else if (exchange.isPassed()) {
+            status = finishPassed(exchange, response);
+            outcome = AuditRecord.Outcome.PASSED;
         } else {
+            outcome = AuditRecord.Outcome.REJECTED;
             if (exchange.refusal() == null) {
                 receiver.operations().error("A request left the filter chain neither accepted nor refused");
                 exchange.refuse(Refusal.INTERNAL_ERROR, "the receiver failed; see its log");
             }
             status = finishRefused(exchange, response);
         }
-        receiver.metrics().request(status == 200, status, System.nanoTime() - start);
+        receiver.metrics().request(status == 200 ? outcome : AuditRecord.Outcome.REJECTED, status,
+                System.nanoTime() - start);
     }
 
     /** Records, then answers; returns the status sent. */
     private int finishAccepted(CallbackExchange exchange, HttpServletResponse response) {
         HttpServletRequest request = exchange.request();
-        SingleMsgCallback callback = exchange.callback().callback();
+        MsgCallback callback = exchange.callback().callback();
         boolean duplicate;
         try {
             duplicate = receiver.recorder().accepted(exchange.receivedAt(), request.getRemoteAddr(),
@@ -69,6 +78,22 @@ public final class AuditFilter extends HttpFilter {
             return auditUnavailable(e, response);
         }
         receiver.metrics().message(callback.contentType(), duplicate);
+        send(response, 200, Reply.success());
+        return 200;
+    }
+
+    /** Records another webhook, then answers it with the neutral reply; returns the status sent. */
+    private int finishPassed(CallbackExchange exchange, HttpServletResponse response) {
+        HttpServletRequest request = exchange.request();
+        try {
+            receiver.recorder().passed(exchange.receivedAt(), request.getRemoteAddr(), operationID(request, null),
+                    exchange.command(), exchange.body());
+        } catch (AuditWriteException e) {
+            return auditUnavailable(e, response);
+        } catch (IOException | RequestBody.RefusedException e) {
+            // the body size filter read the body whole before the exchange was passed
+            throw new IllegalStateException(FilterChainOrder.MESSAGE, e);
+        }
         send(response, 200, Reply.success());
         return 200;
     }
@@ -101,7 +126,7 @@ public final class AuditFilter extends HttpFilter {
                     request.getRemoteAddr(),
                     operationID(request, exchange.bodyOperationID()),
                     request.getMethod(),
-                    uri(request),
+                    uri(request, receiver.config().pathTokens()),
                     exchange.detail(),
                     bodyBytes,
                     bodySha256));
@@ -160,8 +185,17 @@ public final class AuditFilter extends HttpFilter {
         return header != null ? header : fromBody;
     }
 
-    private static String uri(HttpServletRequest request) {
+    /**
+     * The request's URI as received; with path tokens, its decoded path and query with every
+     * token replaced by {@code ***}, so that no record holds a token in any encoding.
+     */
+    private static String uri(HttpServletRequest request, PathTokens tokens) {
         String query = request.getQueryString();
-        return query == null ? request.getRequestURI() : request.getRequestURI() + "?" + query;
+        if (tokens == null) {
+            return query == null ? request.getRequestURI() : request.getRequestURI() + "?" + query;
+        }
+        String path = request.getContextPath() + request.getServletPath()
+                + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        return tokens.redact(query == null ? path : path + "?" + query);
     }
 }

@@ -5,13 +5,15 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import org.openimarchive.receiver.callback.MessageKind;
 import org.openimarchive.receiver.callback.ParsedCallback;
 
 /**
  * One request on its way through the filter chain: created by {@link AuditFilter}, which
  * turns what the other filters and the servlet decided into the audit record and the reply.
- * A request ends either accepted (a bound callback) or refused (a {@link Refusal} and its
- * detail). Confined to the request's thread.
+ * A request ends accepted (a message callback, bound), passed (another webhook, answered with
+ * the neutral reply) or refused (a {@link Refusal} and its detail). Confined to the request's
+ * thread.
  */
 final class CallbackExchange {
 
@@ -26,7 +28,10 @@ final class CallbackExchange {
     private RequestBody.RefusedException refusedBody;
     private IOException readFailure;
     private ParsedCallback callback;
+    private String command;
+    private MessageKind messageKind;
     private boolean accepted;
+    private boolean passed;
     private Refusal refusal;
     private String detail;
     private String bodyOperationID;
@@ -96,7 +101,7 @@ final class CallbackExchange {
 
     /** Ends the exchange as refused, unless it was already decided. */
     void refuse(Refusal refusal, String detail) {
-        if (this.refusal == null && !accepted) {
+        if (this.refusal == null && !accepted && !passed) {
             this.refusal = refusal;
             this.detail = detail;
         }
@@ -107,23 +112,55 @@ final class CallbackExchange {
         this.bodyOperationID = bodyOperationID;
     }
 
+    /** The command the request names, as the route filter found it. */
+    void route(String command) {
+        this.command = command;
+        this.messageKind = MessageKind.ofCommand(command);
+    }
+
+    /** The command routed to, or null before routing. */
+    String command() {
+        return command;
+    }
+
+    /** The message callback routed to, or null for another webhook (or before routing). */
+    MessageKind messageKind() {
+        return messageKind;
+    }
+
+    /** Whether the request is another webhook than the message callbacks: passed on unread. */
+    boolean isOtherWebhook() {
+        return command != null && messageKind == null;
+    }
+
     /** The callback that the JSON-B binding filter made of the body. */
     void bound(ParsedCallback callback) {
         this.callback = callback;
     }
 
-    /** Ends the exchange as accepted; the callback must have been bound. */
+    /**
+     * Ends the exchange as accepted, a message callback whose callback must have been bound,
+     * or as passed, another webhook.
+     */
     void accept() {
-        if (callback == null) {
-            throw new IllegalStateException("no bound callback to accept");
+        if (refusal != null) {
+            return;
         }
-        if (refusal == null) {
+        if (isOtherWebhook()) {
+            passed = true;
+        } else if (callback == null) {
+            throw new IllegalStateException("no bound callback to accept");
+        } else {
             accepted = true;
         }
     }
 
     boolean isAccepted() {
         return accepted;
+    }
+
+    boolean isPassed() {
+        return passed;
     }
 
     ParsedCallback callback() {

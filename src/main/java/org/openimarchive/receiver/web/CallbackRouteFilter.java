@@ -3,19 +3,26 @@ package org.openimarchive.receiver.web;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import org.openimarchive.receiver.callback.SingleMsgCallback;
+import java.util.regex.Pattern;
+import org.openimarchive.receiver.callback.MessageKind;
+import org.openimarchive.receiver.config.PathTokens;
 import org.openimarchive.receiver.json.JsonText;
 
 /**
- * Routes on the path as OpenIM sends it: {@code POST <url>/callbackAfterSendSingleMsgCommand}
- * (OpenIM 3.4.2 and later) or {@code POST <url>?command=callbackAfterSendSingleMsgCommand}
- * (3.0 to 3.4). Any other path or command gets 404, any other method 405. Other query
- * parameters are ignored.
+ * Routes on the path as OpenIM sends it: {@code POST <url>/<command>} (OpenIM 3.4.2 and
+ * later) or {@code POST <url>?command=<command>} (3.0 to 3.4), where {@code <url>} is the
+ * context path, followed by {@code /<token>} when {@code callback.pathToken} is set. OpenIM
+ * posts every webhook it has enabled to the one URL: the two message commands are bound and
+ * recorded as messages ({@link MessageKind}); any other command is passed with the neutral
+ * reply. A path that names no command, or lacks the token, gets 404; a method other than
+ * POST 405. Other query parameters are ignored.
  */
 public final class CallbackRouteFilter extends CheckFilter {
 
     private static final long serialVersionUID = 1L;
-    private static final String COMMAND_PATH = "/" + SingleMsgCallback.COMMAND;
+    private static final String COMMAND_PATH = "/" + MessageKind.SINGLE.command();
+    /** What OpenIM's webhook commands look like: callback...Command, some with a capital C. */
+    private static final Pattern COMMAND = Pattern.compile("[Cc]allback[A-Za-z0-9]{1,96}Command");
 
     public CallbackRouteFilter() {
         super(FilterChainOrder.ROUTE);
@@ -24,34 +31,59 @@ public final class CallbackRouteFilter extends CheckFilter {
     @Override
     boolean check(CallbackExchange exchange) {
         HttpServletRequest request = exchange.request();
-        String notFound = checkPath(request);
-        if (notFound != null) {
-            exchange.refuse(Refusal.NOT_FOUND, notFound);
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        PathTokens tokens = receiver().config().pathTokens();
+        Route route = route(path, request.getQueryString(), tokens);
+        if (route.command() == null) {
+            exchange.refuse(Refusal.NOT_FOUND, tokens == null ? route.notFound() : tokens.redact(route.notFound()));
             return false;
         }
         if (!"POST".equals(request.getMethod())) {
             exchange.refuse(Refusal.METHOD_NOT_ALLOWED, "method " + JsonText.echo(request.getMethod()) + " is not allowed; use POST");
             return false;
         }
+        exchange.route(route.command());
         return true;
     }
 
-    /** Null when the path names this command, else why not. */
-    static String checkPath(HttpServletRequest request) {
-        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-        if (path.equals(COMMAND_PATH)) {
-            return null;
-        }
-        if (path.isEmpty() || path.equals("/")) {
-            String command = queryParameter(request.getQueryString(), "command");
-            if (SingleMsgCallback.COMMAND.equals(command)) {
-                return null;
+    /**
+     * Where a request goes.
+     *
+     * @param command  the command it names, or null
+     * @param notFound why it names none
+     */
+    record Route(String command, String notFound) {
+    }
+
+    /**
+     * The command that {@code path} (within the application) and the query name, behind the
+     * token when {@code tokens} is not null.
+     */
+    static Route route(String path, String query, PathTokens tokens) {
+        String rest = path;
+        if (tokens != null) {
+            int end = path.indexOf('/', 1);
+            String first = path.isEmpty() ? "" : path.substring(1, end < 0 ? path.length() : end);
+            if (!tokens.matches(first)) {
+                return new Route(null, "path " + JsonText.echo(path) + " is not handled here");
             }
-            return command == null
-                    ? "no command; post to " + COMMAND_PATH.substring(1) + " or add ?command=" + SingleMsgCallback.COMMAND
-                    : "command " + JsonText.echo(command) + " is not handled here";
+            rest = end < 0 ? "" : path.substring(end);
         }
-        return "path " + JsonText.echo(path) + " is not handled here; post to " + COMMAND_PATH.substring(1);
+        if (rest.isEmpty() || rest.equals("/")) {
+            String command = queryParameter(query, "command");
+            if (command == null) {
+                return new Route(null, "no command; post to " + COMMAND_PATH.substring(1) + " or add ?command="
+                        + MessageKind.SINGLE.command());
+            }
+            return COMMAND.matcher(command).matches()
+                    ? new Route(command, null)
+                    : new Route(null, "command " + JsonText.echo(command) + " is not handled here");
+        }
+        String segment = rest.substring(1);
+        if (COMMAND.matcher(segment).matches()) {
+            return new Route(segment, null);
+        }
+        return new Route(null, "path " + JsonText.echo(path) + " is not handled here; post to " + COMMAND_PATH.substring(1));
     }
 
     /**

@@ -1,6 +1,9 @@
 package org.openimarchive.receiver.web;
 
-/** Refuses with 415 a body that is not {@code application/json} in UTF-8. */
+/**
+ * Refuses with 415 a message callback whose body is not {@code application/json} in UTF-8.
+ * Another webhook is passed on whatever its type.
+ */
 public final class ContentTypeFilter extends CheckFilter {
 
     private static final long serialVersionUID = 1L;
@@ -11,6 +14,9 @@ public final class ContentTypeFilter extends CheckFilter {
 
     @Override
     boolean check(CallbackExchange exchange) {
+        if (exchange.isOtherWebhook()) {
+            return true; // passed on whatever it holds: a refusal would block OpenIM's "before" webhooks
+        }
         String fault = ContentTypes.checkJson(exchange.request().getContentType());
         if (fault == null) {
             return true;

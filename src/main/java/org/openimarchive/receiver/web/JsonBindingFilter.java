@@ -1,11 +1,13 @@
 package org.openimarchive.receiver.web;
 
 import java.io.IOException;
+import org.openimarchive.receiver.callback.CallbackParser;
 import org.openimarchive.receiver.callback.InvalidCallbackException;
 
 /**
- * Binds the body to a callback through {@link org.openimarchive.receiver.callback.CallbackParser}
- * (JSON-B), refusing with 400 and the parser's reason a body that is not a valid callback.
+ * Binds the body of a message callback through {@link CallbackParser} (JSON-B), with the
+ * rules of its command, refusing with 400 and the parser's reason a body that is not a valid
+ * callback. Another webhook is passed on unbound.
  */
 public final class JsonBindingFilter extends CheckFilter {
 
@@ -18,7 +20,10 @@ public final class JsonBindingFilter extends CheckFilter {
     @Override
     boolean check(CallbackExchange exchange) {
         try {
-            exchange.bound(receiver().parser().parse(exchange.body()));
+            if (exchange.isOtherWebhook()) {
+                return true; // passed on unbound: its record holds the body as read
+            }
+            exchange.bound(receiver().parser().parse(exchange.body(), exchange.messageKind()));
             return true;
         } catch (InvalidCallbackException e) {
             exchange.refuse(Refusal.INVALID_CALLBACK, e.getMessage(), e.operationID());

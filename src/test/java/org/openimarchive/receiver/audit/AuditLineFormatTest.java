@@ -132,4 +132,26 @@ class AuditLineFormatTest {
     void sha256HexIsTheStandardDigest() {
         assertEquals("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", AuditLineFormat.sha256Hex(new byte[0]));
     }
+
+    @Test
+    void aPassedRecordKeepsTheCommandAndWhatTheContentModeAllowsOfTheBody() {
+        byte[] body = Fixtures.bytes("other/before-single-text.json");
+        JsonObject full = read(new AuditLineFormat(ContentMode.FULL).passed(TIME, "127.0.0.1", "op-b",
+                "callbackBeforeSendSingleMsgCommand", body));
+        assertEquals("passed", full.getString("outcome"));
+        assertEquals(200, full.getInt("status"));
+        assertEquals("callbackBeforeSendSingleMsgCommand", full.getString("command"));
+        assertEquals(body.length, full.getInt("bodyBytes"));
+        assertEquals(AuditLineFormat.sha256Hex(body), full.getString("bodySha256"));
+        assertEquals(new String(body, StandardCharsets.UTF_8), full.getString("body"));
+        for (ContentMode mode : new ContentMode[] {ContentMode.SHA256, ContentMode.OMIT}) {
+            JsonObject record = read(new AuditLineFormat(mode).passed(TIME, "127.0.0.1", "op-b", "callbackX1Command", body));
+            assertFalse(record.containsKey("body"), mode.toString());
+            assertEquals(AuditLineFormat.sha256Hex(body), record.getString("bodySha256"));
+        }
+        String notUtf8 = new AuditLineFormat(ContentMode.FULL).passed(TIME, null, null, "callbackX1Command",
+                new byte[] {'{', (byte) 0xff, '}'});
+        assertTrue(read(notUtf8).isNull("body"), notUtf8);
+        assertFalse(notUtf8.contains("\n"));
+    }
 }

@@ -19,11 +19,11 @@ import java.util.HexFormat;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.config.Configurator;
-import org.openimarchive.receiver.callback.SingleMsgCallback;
+import org.openimarchive.receiver.callback.MsgCallback;
 
 /**
  * The second yardstick of the load benchmark: the least that issue 6's pipeline itself
- * costs, with nothing of the receiver's own. It binds the body to {@link SingleMsgCallback}
+ * costs, with nothing of the receiver's own. It binds the body to {@link MsgCallback}
  * with JSON-B (Yasson), seals the body as sent into a SHA-256 chain and writes it with its
  * hash through a synchronous, flushing log4j file appender under one lock, then replies.
  * No checks beyond binding, no record format, no statistics, no metrics, no error replies:
@@ -68,7 +68,7 @@ public final class FloorServlet extends HttpServlet {
         try (InputStream in = request.getInputStream()) {
             body = in.readAllBytes();
         }
-        SingleMsgCallback callback = jsonb.fromJson(new ByteArrayInputStream(body), SingleMsgCallback.class);
+        MsgCallback callback = jsonb.fromJson(new ByteArrayInputStream(body), MsgCallback.class);
         if (callback.serverMsgID() == null) {
             response.sendError(400);
             return;

@@ -18,12 +18,13 @@ import java.util.Random;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.openimarchive.receiver.Fixtures;
-import org.openimarchive.receiver.callback.CallbackParser;
-import org.openimarchive.receiver.callback.InvalidCallbackException;
-import org.openimarchive.receiver.callback.ParsedCallback;
-import org.openimarchive.receiver.callback.SingleMsgCallback;
 import org.openimarchive.receiver.audit.AuditLineFormat;
 import org.openimarchive.receiver.audit.ContentMode;
+import org.openimarchive.receiver.callback.CallbackParser;
+import org.openimarchive.receiver.callback.InvalidCallbackException;
+import org.openimarchive.receiver.callback.MessageKind;
+import org.openimarchive.receiver.callback.MsgCallback;
+import org.openimarchive.receiver.callback.ParsedCallback;
 import org.openimarchive.receiver.stats.AuditReplay;
 import org.openimarchive.receiver.stats.Statistics;
 
@@ -75,9 +76,9 @@ public final class ReplayBenchmark {
         for (int i = 0; i < USERS; i++) {
             // every message from a new user, to one of a million others, spread over thirty days
             long sendTime = now.minusSeconds(random.nextInt(DAYS * 86_400)).toEpochMilli();
-            SingleMsgCallback msg = new SingleMsgCallback("user-" + i, SingleMsgCallback.COMMAND, "m" + i, "c" + i, "op",
+            MsgCallback msg = new MsgCallback("user-" + i, MessageKind.SINGLE.command(), "m" + i, "c" + i, "op",
                     5, "", 1, 100, 101, 1, sendTime, sendTime, "hello", 1, null, "", "",
-                    "user-" + random.nextInt(1_000_000));
+                    "user-" + random.nextInt(1_000_000), null);
             statistics.countAccepted(now, msg, false);
         }
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -19,7 +19,8 @@ import org.openimarchive.receiver.Fixtures;
  * The parser's two paths agree: for every fixture and for many seeded mutations of them
  * aimed at the edges of the fast path (numbers, escapes, duplicate and escaped keys,
  * nesting, trailing text), {@link CallbackParser#parse} gives exactly what the tree path
- * alone gives: the same callback and record text, or the same refusal.
+ * alone gives: the same callback and record text, or the same refusal; as one-to-one
+ * messages, and rewritten as group messages.
  */
 class CallbackParserPathsTest {
 
@@ -38,16 +39,20 @@ class CallbackParserPathsTest {
     private static final String[] KEYS = {
         "sendID", "callbackCommand", "serverMsgID", "clientMsgID", "operationID", "senderPlatformID",
         "senderNickname", "sessionType", "msgFrom", "contentType", "status", "sendTime", "createTime", "content",
-        "seq", "atUserList", "faceURL", "ex", "recvID", "future", "\\u0063ontent", "\\u0073endID", "\\ud800",
+        "seq", "atUserList", "faceURL", "ex", "recvID", "groupID", "future", "\\u0063ontent", "\\u0073endID", "\\ud800",
     };
 
     private final CallbackParser parser = new CallbackParser();
     private final StreamingCheck fast = new StreamingCheck(Json.createParserFactory(Map.of()));
+    private static final CallbackSchema SINGLE = CallbackSchema.of(MessageKind.SINGLE);
+    private static final CallbackSchema GROUP = CallbackSchema.of(MessageKind.GROUP);
 
     @Test
     void everyGoodFixtureTakesTheFastPath() {
         for (Path fixture : Fixtures.good()) {
-            assertNotNull(fast.check(new String(Fixtures.bytes(fixture), StandardCharsets.UTF_8)), fixture.toString());
+            assertNotNull(fast.check(new String(Fixtures.bytes(fixture), StandardCharsets.UTF_8), SINGLE), fixture.toString());
+            assertNotNull(fast.check(new String(Fixtures.asGroup(Fixtures.bytes(fixture)), StandardCharsets.UTF_8), GROUP),
+                    fixture.toString());
         }
     }
 
@@ -55,11 +60,12 @@ class CallbackParserPathsTest {
     void theFastPathLeavesWhatItCannotVouchForToTheTreePath() {
         String body = new String(Fixtures.bytes("good/v3.8-text.json"), StandardCharsets.UTF_8);
         for (String raw : List.of("-0", "1e2", "1.0", "\"\\ud800\"", "[[[[[[[[[[1]]]]]]]]]]")) {
-            assertNull(fast.check(body.replace("\"recvID\"", "\"future\":" + raw + ",\"recvID\"")), raw);
+            assertNull(fast.check(body.replace("\"recvID\"", "\"future\":" + raw + ",\"recvID\""), SINGLE), raw);
         }
-        assertNull(fast.check(body.replace("\"recvID\"", "\"sendID\":\"again\",\"recvID\"")));
-        assertNull(fast.check(body.replace("\"recvID\"", "\"\\u0073endID\":\"again\",\"recvID\"")));
-        assertNull(fast.check(body + "{}"));
+        assertNull(fast.check(body.replace("\"recvID\"", "\"sendID\":\"again\",\"recvID\""), SINGLE));
+        assertNull(fast.check(body.replace("\"recvID\"", "\"\\u0073endID\":\"again\",\"recvID\""), SINGLE));
+        assertNull(fast.check(body + "{}", SINGLE));
+        assertNull(fast.check(body, GROUP), "a one-to-one message is no group message");
     }
 
     @Test
@@ -78,20 +84,25 @@ class CallbackParserPathsTest {
         }
         int vouched = 0;
         int accepted = 0;
-        for (byte[] body : bodies) {
-            String outcome = outcome(() -> parser.parse(body));
-            assertEquals(outcome(() -> parser.parseByTree(body)), outcome, new String(body, StandardCharsets.UTF_8));
-            if (fast.check(new String(body, StandardCharsets.UTF_8)) != null) {
-                vouched++;
-            }
-            if (outcome.startsWith("accepted")) {
-                accepted++;
+        for (byte[] single : bodies) {
+            for (MessageKind kind : MessageKind.values()) {
+                byte[] body = kind == MessageKind.GROUP ? Fixtures.asGroup(single) : single;
+                String outcome = outcome(() -> parser.parse(body, kind));
+                assertEquals(outcome(() -> parser.parseByTree(body, kind)), outcome,
+                        kind + " " + new String(body, StandardCharsets.UTF_8));
+                if (fast.check(new String(body, StandardCharsets.UTF_8), CallbackSchema.of(kind)) != null) {
+                    vouched++;
+                }
+                if (outcome.startsWith("accepted")) {
+                    accepted++;
+                }
             }
         }
         // the comparison means something only if both paths were taken often
         assertTrue(vouched > MUTATIONS / 10, "fast path taken " + vouched + " times");
         assertTrue(accepted - vouched > 40, "valid bodies left to the tree path: " + (accepted - vouched));
-        assertTrue(bodies.size() - accepted > MUTATIONS / 4, "refused: " + (bodies.size() - accepted));
+        int parsed = bodies.size() * MessageKind.values().length;
+        assertTrue(parsed - accepted > MUTATIONS / 4, "refused: " + (parsed - accepted));
     }
 
     private interface Parse {

@@ -72,9 +72,54 @@ class CallbackParserTest {
     @MethodSource("good")
     void acceptsEveryGoodFixture(Path fixture) throws Exception {
         ParsedCallback parsed = parser.parse(Fixtures.bytes(fixture));
-        assertEquals(SingleMsgCallback.COMMAND, parsed.callback().callbackCommand());
+        assertEquals(MessageKind.SINGLE.command(), parsed.callback().callbackCommand());
         assertFalse(parsed.callback().sendID().isEmpty());
         assertFalse(parsed.callback().recvID().isEmpty());
+    }
+
+    @Test
+    void bindsAGroupMessageWithItsGroupID() throws Exception {
+        MsgCallback c = parser.parse(Fixtures.bytes("other/after-group-text.json"), MessageKind.GROUP).callback();
+        assertEquals(MessageKind.GROUP, c.kind());
+        assertEquals("3187654321", c.groupID());
+        assertNull(c.recvID());
+        assertEquals(3, c.sessionType());
+        assertEquals("7c1e9a04d2b34f6a8e5d1c0b9a8f7e6d", c.serverMsgID());
+    }
+
+    @ParameterizedTest
+    @MethodSource("good")
+    void everyGoodFixtureRewrittenAsAGroupMessageIsAcceptedWithTheSameValues(Path fixture) throws Exception {
+        MsgCallback single = parser.parse(Fixtures.bytes(fixture)).callback();
+        ParsedCallback group = parser.parse(Fixtures.asGroup(Fixtures.bytes(fixture)), MessageKind.GROUP);
+        assertEquals(new MsgCallback(single.sendID(), MessageKind.GROUP.command(), single.serverMsgID(),
+                single.clientMsgID(), single.operationID(), single.senderPlatformID(), single.senderNickname(), 3,
+                single.msgFrom(), single.contentType(), single.status(), single.sendTime(), single.createTime(),
+                single.content(), single.seq(), single.atUserList(), single.faceURL(), single.ex(), single.groupID(),
+                single.recvID()), group.callback());
+        assertTrue(group.json().text().contains("\"groupID\":"), group.json().text());
+    }
+
+    @ParameterizedTest
+    @MethodSource("bad")
+    void everyBadFixtureRewrittenAsAGroupMessageIsStillRefused(String fixture, String message) {
+        String refusal = assertThrows(InvalidCallbackException.class,
+                () -> parser.parse(Fixtures.asGroup(Fixtures.bytes(fixture)), MessageKind.GROUP)).getMessage();
+        // the same fault; a syntax error's column moves with the keys' lengths
+        assertEquals(message.replace("callbackAfterSendSingleMsgCommand", "callbackAfterSendGroupMsgCommand")
+                .replaceAll("column \\d+", "column N"), refusal.replaceAll("column \\d+", "column N"));
+    }
+
+    @Test
+    void eachCommandHasItsOwnRules() {
+        byte[] group = Fixtures.bytes("other/after-group-text.json");
+        assertEquals("callbackCommand: expected \"callbackAfterSendSingleMsgCommand\", got \"callbackAfterSendGroupMsgCommand\"",
+                refusal(group));
+        byte[] groupToAUser = new String(Fixtures.asGroup(Fixtures.bytes("good/v3.8-text.json")), StandardCharsets.UTF_8)
+                .replace("\"groupID\"", "\"recvID\"").getBytes(StandardCharsets.UTF_8);
+        assertEquals("groupID: missing", assertThrows(InvalidCallbackException.class,
+                () -> parser.parse(groupToAUser, MessageKind.GROUP)).getMessage());
+        assertEquals("groupID: expected a string, got a number", refusal(textWith("ex", "\"\",\"groupID\":5")));
     }
 
     static Stream<Arguments> bad() {
@@ -103,16 +148,16 @@ class CallbackParserTest {
 
     @Test
     void bindsEveryFieldOfAGoEncodedBody() throws Exception {
-        SingleMsgCallback c = parser.parse(Fixtures.bytes("good/v3.8-text.json")).callback();
-        assertEquals(new SingleMsgCallback("10000", SingleMsgCallback.COMMAND, "0b26a3c1f1a6e4d2c9b7a5f3e1d0c8b6",
+        MsgCallback c = parser.parse(Fixtures.bytes("good/v3.8-text.json")).callback();
+        assertEquals(new MsgCallback("10000", MessageKind.SINGLE.command(), "0b26a3c1f1a6e4d2c9b7a5f3e1d0c8b6",
                 "f4ff0a9c2d7b4e1f8a3c6b9d0e2f4a1c", "37a6e0d1c4b7", 5, "xxxx", 1, 100, 101, 1,
                 1746797848316L, 1746797847589L, "{\"content\":\"aaaa\"}", 0, List.of(),
-                "https://cdn.example.com/face/10000.png", "", "19997"), c);
+                "https://cdn.example.com/face/10000.png", "", "19997", null), c);
     }
 
     @Test
     void sendTimeIsAbsentBeforeOpenIm381() throws Exception {
-        SingleMsgCallback c = parser.parse(Fixtures.bytes("good/v3.7-no-sendTime.json")).callback();
+        MsgCallback c = parser.parse(Fixtures.bytes("good/v3.7-no-sendTime.json")).callback();
         assertNull(c.sendTime());
         assertEquals(1690000000000L, c.createTime());
     }
@@ -138,7 +183,7 @@ class CallbackParserTest {
 
     @Test
     void decodesGoEscapesAndNonAsciiText() throws Exception {
-        SingleMsgCallback c = parser.parse(Fixtures.bytes("good/unicode-and-escapes.json")).callback();
+        MsgCallback c = parser.parse(Fixtures.bytes("good/unicode-and-escapes.json")).callback();
         assertEquals("op-<unicode>", c.operationID());
         assertEquals("用户甲", c.sendID());
         assertTrue(c.content().endsWith("line1\\nline2\"}"), c.content());

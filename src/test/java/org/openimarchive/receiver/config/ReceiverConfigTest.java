@@ -1,6 +1,7 @@
 package org.openimarchive.receiver.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -116,7 +117,7 @@ class ReceiverConfigTest {
                 "callback.allowedSource: unknown parameter; did you mean callback.allowedSources?",
                 "callback.colour: unknown parameter (known: callback.adminSources, callback.allowedSources, "
                         + "callback.audit.content, callback.audit.dir, callback.audit.hmacKeyFile, callback.audit.maxFileSize, "
-                        + "callback.audit.retentionDays, callback.bodyTimeoutSeconds, callback.log4jConfig, callback.maxBodyBytes, "
+                        + "callback.audit.retentionDays, callback.bodyTimeoutSeconds, callback.log4jConfig, callback.maxBodyBytes, callback.pathToken, "
                         + "callback.stats.days, callback.stats.timeZone)"), e.problems());
         assertTrue(e.getMessage().startsWith("OpenIM callback receiver not started, invalid configuration: "
                 + "callback.audit.dir: 'relative/dir' must be an absolute path; "), e.getMessage());
@@ -187,5 +188,28 @@ class ReceiverConfigTest {
                 assertEquals(size.getValue(), load().auditMaxFileSize(), size.getKey());
             }
         }
+    }
+
+    @Test
+    void aPathTokenIsNeverShownNorEchoedInAFault() {
+        String token = "k7Hq2-xZ9_pL4mN8vB3c";
+        params.put(ReceiverConfig.AUDIT_DIR, dir.toString());
+        params.put(ReceiverConfig.PATH_TOKEN, token + ", " + token.toUpperCase());
+        ReceiverConfig config = load();
+        assertTrue(config.describe().contains("callback.pathToken=*** (context parameter)"), config.describe());
+        assertFalse(config.describe().contains(token), config.describe());
+        assertTrue(config.pathTokens().matches(token));
+        assertTrue(config.pathTokens().matches(token.toUpperCase()));
+        assertFalse(config.pathTokens().matches(token.substring(1)));
+        assertEquals("***", config.pathTokens().toString());
+
+        for (String bad : List.of("short-token", token + "!", token + "," + token + "," + token, token + ",")) {
+            params.put(ReceiverConfig.PATH_TOKEN, bad);
+            assertEquals(List.of("callback.pathToken: the value (not shown) is not one or two comma-separated tokens of "
+                    + "16 to 128 letters, digits, '-' or '_'"), problems(), bad);
+        }
+        params.remove(ReceiverConfig.PATH_TOKEN);
+        assertNull(load().pathTokens());
+        assertTrue(load().describe().contains("callback.pathToken=none (default)"), load().describe());
     }
 }

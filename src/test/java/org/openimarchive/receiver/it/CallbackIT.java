@@ -163,14 +163,14 @@ class CallbackIT {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        DeployedWar.CONTEXT + "/callbackBeforeSendSingleMsgCommand",
-        DeployedWar.CONTEXT + "/?command=callbackBeforeSendSingleMsgCommand",
         DeployedWar.CONTEXT + "/",
+        DeployedWar.CONTEXT + "/?command=not-a-command",
+        DeployedWar.CONTEXT + "/callbackAfterSendSingleMsg",
         DeployedWar.CONTEXT + "/callbackAfterSendSingleMsgCommand/extra",
         DeployedWar.CONTEXT + "/x.jsp",
         DeployedWar.CONTEXT + "/callbackAfterSendSingleMsgCommand.jspx",
     })
-    void refusesOtherCommandsAndPathsWith404(String pathAndQuery) throws Exception {
+    void refusesPathsThatNameNoCommandWith404(String pathAndQuery) throws Exception {
         String operationID = newOperationID();
         assertRefused(war.post(pathAndQuery, Fixtures.bytes("good/v3.8-text.json"), operationID),
                 404, "unknown command", operationID);

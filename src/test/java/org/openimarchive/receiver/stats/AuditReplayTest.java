@@ -15,10 +15,14 @@ import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openimarchive.receiver.Fixtures;
 import org.openimarchive.receiver.audit.AuditFiles;
 import org.openimarchive.receiver.audit.AuditLineFormat;
 import org.openimarchive.receiver.audit.ContentMode;
 import org.openimarchive.receiver.audit.RejectedRequest;
+import org.openimarchive.receiver.callback.CallbackParser;
+import org.openimarchive.receiver.callback.MessageKind;
+import org.openimarchive.receiver.callback.ParsedCallback;
 
 class AuditReplayTest {
 
@@ -66,6 +70,37 @@ class AuditReplayTest {
         assertEquals(1, result.skippedLines());
         assertTrue(result.unreadable().isEmpty());
         assertEquals(live.toJson(), replayed.toJson());
+    }
+
+    @Test
+    void groupMessagesNotificationsAndPassedWebhooksAreCountedAgainAsLive() throws Exception {
+        AuditLineFormat full = new AuditLineFormat(ContentMode.FULL);
+        CallbackParser parser = new CallbackParser();
+        Statistics live = new Statistics(ZoneOffset.UTC, 30, StatisticsTest.CLOCK);
+        StringBuilder lines = new StringBuilder();
+        Instant time = StatisticsTest.NOW.minusSeconds(60);
+        for (int i = 0; i < 40; i++) {
+            byte[] single = new String(Fixtures.bytes("good/v3.8-text.json"), StandardCharsets.UTF_8)
+                    .replace("0b26a3c1f1a6e4d2c9b7a5f3e1d0c8b6", "s" + i % 30).replace("\"19997\"", "\"r" + i % 7 + "\"")
+                    .replace("1746797848316", Long.toString(time.toEpochMilli())).getBytes(StandardCharsets.UTF_8);
+            ParsedCallback msg = i % 3 == 0 ? parser.parse(Fixtures.asGroup(single), MessageKind.GROUP)
+                    : i % 5 == 0 ? parser.parse(Fixtures.bytes("good/notification-1201.json")) : parser.parse(single);
+            boolean duplicate = live.isDuplicate(msg.callback().serverMsgID());
+            lines.append(marked(full.accepted(time, "127.0.0.1", "op", msg), duplicate)).append('\n');
+            live.countAccepted(time, msg.callback(), duplicate);
+            if (i % 4 == 0) {
+                lines.append(full.passed(time, "127.0.0.1", "op", "callbackUserOnlineCommand", new byte[] {'x'})).append('\n');
+                live.countPassed(time, "callbackUserOnlineCommand");
+            }
+        }
+        Files.writeString(dir.resolve("audit.jsonl"), lines);
+        Statistics replayed = new Statistics(ZoneOffset.UTC, 30, StatisticsTest.CLOCK);
+        new AuditReplay().replay(dir, replayed);
+        assertEquals(live.toJson(), replayed.toJson());
+        String doc = replayed.toJson();
+        assertTrue(doc.contains("\"passed\":{\"callbackUserOnlineCommand\":10}"), doc);
+        assertTrue(doc.contains("\"byConversationKind\":{\"group\":"), doc);
+        assertTrue(doc.contains("\"total\":{\"messages\":26,\"duplicates\":13,\"refused\":{},\"notifications\":1,"), doc);
     }
 
     @Test

@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
-import org.openimarchive.receiver.callback.CallbackParser;
-import org.openimarchive.receiver.callback.InvalidCallbackException;
-import org.openimarchive.receiver.callback.ParsedCallback;
-import org.openimarchive.receiver.callback.SingleMsgCallback;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.time.Clock;
@@ -16,6 +12,12 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
+import org.openimarchive.receiver.audit.MessageFacts;
+import org.openimarchive.receiver.callback.CallbackParser;
+import org.openimarchive.receiver.callback.InvalidCallbackException;
+import org.openimarchive.receiver.callback.MessageKind;
+import org.openimarchive.receiver.callback.MsgCallback;
+import org.openimarchive.receiver.callback.ParsedCallback;
 
 class StatisticsTest {
 
@@ -25,7 +27,7 @@ class StatisticsTest {
     static final Instant NOW = Instant.parse("2026-11-26T12:00:00Z");
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
-    static SingleMsgCallback msg(String serverMsgID, String from, String to, int contentType, Long sendTime, long createTime) {
+    static MsgCallback msg(String serverMsgID, String from, String to, int contentType, Long sendTime, long createTime) {
         return parsed(serverMsgID, from, to, contentType, sendTime, createTime).callback();
     }
 
@@ -168,5 +170,91 @@ class StatisticsTest {
         s.countRefused(Instant.parse("2026-11-20T01:02:03.456Z"), 400);
         s.countRefused(Instant.parse("2026-11-21T00:00:00Z"), 400);
         assertEquals("2026-11-20T01:02:03.456Z", json(s).getString("since"));
+    }
+
+    /** A group message as the parser gives it. */
+    private static MsgCallback groupMsg(String serverMsgID, String from, String groupID, long sendTime) {
+        String body = Json.createObjectBuilder().add("sendID", from)
+                .add("callbackCommand", "callbackAfterSendGroupMsgCommand").add("serverMsgID", serverMsgID)
+                .add("sessionType", 3).add("msgFrom", 100).add("contentType", 101).add("sendTime", sendTime)
+                .add("groupID", groupID).build().toString();
+        try {
+            return PARSER.parse(body.getBytes(java.nio.charset.StandardCharsets.UTF_8), MessageKind.GROUP).callback();
+        } catch (InvalidCallbackException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void groupMessagesCountAsMessagesWithTheirGroupsAsConversations() {
+        Statistics s = new Statistics(ZoneOffset.UTC, 30, CLOCK);
+        long t = at("2026-11-26T10:00:00Z");
+        s.countAccepted(NOW, msg("m1", "alice", "bob", 101, t, t), false);
+        s.countAccepted(NOW, groupMsg("g1", "alice", "team", t), false);
+        s.countAccepted(NOW, groupMsg("g2", "carol", "team", t), false);
+        s.countAccepted(NOW, groupMsg("g3", "dave", "bob", t), false);
+        s.countAccepted(NOW, groupMsg("g1", "alice", "team", t), true);
+
+        JsonObject total = json(s).getJsonObject("total");
+        assertEquals(4, total.getInt("messages"));
+        assertEquals(1, total.getInt("duplicates"));
+        assertEquals(Json.createObjectBuilder().add("group", 3).add("single", 1).build(), total.getJsonObject("byConversationKind"));
+        assertEquals(3, total.getJsonObject("senders").getInt("count"), "alice (in both kinds), carol, dave");
+        assertEquals(1, total.getJsonObject("receivers").getInt("count"), "only bob: a group has no one receiver");
+        assertEquals(2, total.getJsonObject("groups").getInt("count"), "team and a group named bob");
+        assertEquals(4, total.getJsonObject("users").getInt("count"), "alice, bob, carol, dave");
+        assertEquals(3, total.getJsonObject("conversations").getInt("count"),
+                "alice-bob, team, and the group bob, which is no pair");
+        assertEquals(json(s).getJsonObject("byDay").getJsonObject("2026-11-26").getJsonObject("byConversationKind"),
+                total.getJsonObject("byConversationKind"));
+    }
+
+    @Test
+    void notificationsAreCountedApartAndInNoOtherFigure() {
+        Statistics s = new Statistics(ZoneOffset.UTC, 30, CLOCK);
+        long t = at("2026-11-26T10:00:00Z");
+        s.countAccepted(NOW, msg("m1", "alice", "bob", 101, t, t), false);
+        s.countAccepted(NOW, msg("n1", "system", "carol", 1201, t, t), false);
+        s.countAccepted(NOW, msg("n2", "system", "alice", 5000, t, t), false);
+        s.countAccepted(NOW, msg("n1", "system", "carol", 1201, t, t), true);
+
+        JsonObject total = json(s).getJsonObject("total");
+        assertEquals(1, total.getInt("messages"));
+        assertEquals(2, total.getInt("notifications"));
+        assertEquals(1, total.getInt("duplicates"));
+        assertEquals(1, total.getJsonObject("senders").getInt("count"), "a sender of notifications only is no sender");
+        assertEquals(2, total.getJsonObject("users").getInt("count"));
+        assertEquals(Json.createObjectBuilder().add("101", 1).build(), total.getJsonObject("byContentType"));
+        assertTrue(isDuplicateOfACountedNotification(s));
+    }
+
+    private static boolean isDuplicateOfACountedNotification(Statistics s) {
+        return s.isDuplicate("n1") && s.isDuplicate("n2");
+    }
+
+    @Test
+    void aSystemSendersNotificationTypeIsANotificationAndItsTextIsAMessage() {
+        MessageFacts text = new MessageFacts(MessageKind.SINGLE, "a", "admin", "u", "", 101, 10, 200, 0, 0);
+        MessageFacts notice = new MessageFacts(MessageKind.SINGLE, "b", "admin", "u", "", 201, 10, 200, 0, 0);
+        MessageFacts userCustom = new MessageFacts(MessageKind.SINGLE, "c", "u1", "u", "", 201, 10, 100, 0, 0);
+        assertFalse(text.isNotification());
+        assertTrue(notice.isNotification());
+        assertFalse(userCustom.isNotification(), "200-203 are notifications only from the system");
+        assertTrue(new MessageFacts(MessageKind.SINGLE, "d", "u1", "u", "", 1000, 10, 100, 0, 0).isNotification());
+        assertFalse(new MessageFacts(MessageKind.SINGLE, "e", "u1", "u", "", 5001, 10, 100, 0, 0).isNotification());
+    }
+
+    @Test
+    void passedWebhooksAreCountedByCommandOnTheDayOfReceipt() {
+        Statistics s = new Statistics(ZoneOffset.UTC, 30, CLOCK);
+        s.countPassed(NOW, "callbackBeforeSendSingleMsgCommand");
+        s.countPassed(NOW, "callbackBeforeSendSingleMsgCommand");
+        s.countPassed(NOW.minusSeconds(86_400), "callbackUserOnlineCommand");
+        JsonObject doc = json(s);
+        assertEquals(Json.createObjectBuilder().add("callbackBeforeSendSingleMsgCommand", 2).add("callbackUserOnlineCommand", 1)
+                .build(), doc.getJsonObject("total").getJsonObject("passed"));
+        assertEquals(0, doc.getJsonObject("total").getInt("messages"));
+        assertEquals(Json.createObjectBuilder().add("callbackUserOnlineCommand", 1).build(),
+                doc.getJsonObject("byDay").getJsonObject("2026-11-25").getJsonObject("passed"));
     }
 }

@@ -25,6 +25,7 @@ import org.openimarchive.receiver.audit.AuditChainWriter;
 import org.openimarchive.receiver.audit.ContentMode;
 import org.openimarchive.receiver.audit.RejectedRequest;
 import org.openimarchive.receiver.callback.CallbackParser;
+import org.openimarchive.receiver.callback.MessageKind;
 import org.openimarchive.receiver.callback.ParsedCallback;
 import org.openimarchive.receiver.stats.Statistics;
 
@@ -63,6 +64,16 @@ class AuditToolTest {
             Instant now = Instant.now();
             trail.write(format.rejected(new RejectedRequest(now, 415, "127.0.0.1", null, "POST", "/", "x", 0L, "e3")));
             live.countRefused(now, 415);
+            // a group message, and another webhook passed on
+            Instant sent = TODAY.atTime(13, 0).toInstant(ZoneOffset.UTC);
+            String group = jakarta.json.Json.createObjectBuilder().add("sendID", "frank")
+                    .add("callbackCommand", "callbackAfterSendGroupMsgCommand").add("serverMsgID", "g1")
+                    .add("contentType", 101).add("sendTime", sent.toEpochMilli()).add("groupID", "team").build().toString();
+            ParsedCallback msg = new CallbackParser().parse(group.getBytes(StandardCharsets.UTF_8), MessageKind.GROUP);
+            trail.write(format.accepted(sent, "127.0.0.1", "op-group", msg));
+            live.countAccepted(sent, msg.callback(), false);
+            trail.write(format.passed(now, "127.0.0.1", "op-online", "callbackUserOnlineCommand", new byte[] {'{', '}'}));
+            live.countPassed(now, "callbackUserOnlineCommand");
         }
     }
 
@@ -81,12 +92,12 @@ class AuditToolTest {
     @Test
     void verifyExitsZeroWhenIntactAndOneAtABreak() throws Exception {
         assertEquals(0, run("verify", dir.toString()));
-        assertEquals("intact: 5 records in 1 files\n", out());
-        String head = Files.readAllLines(dir.resolve("audit.jsonl")).get(4);
-        String anchor = "5:" + head.substring(head.length() - 66, head.length() - 2);
+        assertEquals("intact: 7 records in 1 files\n", out());
+        String head = Files.readAllLines(dir.resolve("audit.jsonl")).get(6);
+        String anchor = "7:" + head.substring(head.length() - 66, head.length() - 2);
         out.reset();
         assertEquals(0, run("verify", dir.toString(), "--anchor", anchor));
-        assertEquals(1, run("verify", dir.toString(), "--anchor", "6:" + anchor.substring(2)));
+        assertEquals(1, run("verify", dir.toString(), "--anchor", "8:" + anchor.substring(2)));
         List<String> lines = Files.readAllLines(dir.resolve("audit.jsonl"));
         Files.write(dir.resolve("audit.jsonl"), List.of(lines.get(0), lines.get(2), lines.get(3), lines.get(4)));
         out.reset();
@@ -121,6 +132,19 @@ class AuditToolTest {
         out.reset();
         assertEquals(0, run("find", dir.toString(), "--content-type", "102"));
         assertEquals("", out());
+        out.reset();
+        assertEquals(0, run("find", dir.toString(), "--group", "team"));
+        assertEquals(1, out().lines().count(), out());
+        assertTrue(out().contains("\"groupID\":\"team\""), out());
+    }
+
+    @Test
+    void summaryCountsGroupMessagesAndPassedWebhooks() {
+        assertEquals(0, run("summary", dir.toString()));
+        String summary = out();
+        assertTrue(summary.contains("\"passed\":{\"callbackUserOnlineCommand\":1},\"byConversationKind\":{\"group\":1,\"single\":4},"),
+                summary);
+        assertTrue(summary.contains("\"groups\":{\"count\":1,\"exact\":true}"), summary);
     }
 
     @Test
@@ -128,7 +152,7 @@ class AuditToolTest {
         Files.writeString(dir.resolve("audit.jsonl"), "{\"outcome\":\"accepted\"}\n{\"outcome\":\"accepted\",\"time\":\"soon\"}\n",
                 java.nio.file.StandardOpenOption.APPEND);
         assertEquals(0, run("find", dir.toString(), "--content-type", "101", "--from", TODAY.minusDays(5).toString()));
-        assertEquals(4, out().lines().count(), out());
+        assertEquals(5, out().lines().count(), "four one-to-one messages and one group message: " + out());
     }
 
     @Test

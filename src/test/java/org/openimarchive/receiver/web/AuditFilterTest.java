@@ -74,6 +74,16 @@ class AuditFilterTest {
                     }
                     chain.doFilter(request, response);
                 }
+                case "pass" -> {
+                    exchange.enter(FilterChainOrder.SOURCE_ALLOWLIST);
+                    exchange.enter(FilterChainOrder.ROUTE);
+                    exchange.route("callbackBeforeSendSingleMsgCommand");
+                    for (FilterChainOrder stage : List.of(FilterChainOrder.CONTENT_TYPE, FilterChainOrder.BODY_SIZE,
+                            FilterChainOrder.JSON_BINDING)) {
+                        exchange.enter(stage);
+                    }
+                    chain.doFilter(request, response);
+                }
                 case "refuse-405" -> exchange.refuse(Refusal.METHOD_NOT_ALLOWED, "method GET is not allowed; use POST");
                 case "refuse-408" -> exchange.refuse(Refusal.BODY_TOO_SLOW, "body not received whole");
                 case "fail" -> throw new IllegalStateException("a check failed unexpectedly");
@@ -132,6 +142,17 @@ class AuditFilterTest {
         assertEquals("accepted", records.get(0).getString("outcome"));
         assertEquals("op-accept", records.get(0).getString("operationID"));
         assertEquals(1, records.get(0).getInt("seq"));
+    }
+
+    @Test
+    void anotherWebhookIsRecordedAsPassedThenAnsweredWithTheNeutralReply() throws Exception {
+        HttpResponse<String> response = post("pass");
+        assertEquals(200, response.statusCode());
+        assertEquals("{\"actionCode\":0,\"errCode\":0,\"errMsg\":\"\",\"errDlt\":\"\",\"nextCode\":0}", response.body());
+        JsonObject record = records().get(0);
+        assertEquals("passed", record.getString("outcome"));
+        assertEquals("callbackBeforeSendSingleMsgCommand", record.getString("command"));
+        assertEquals("{}", record.getString("body"));
     }
 
     @Test
