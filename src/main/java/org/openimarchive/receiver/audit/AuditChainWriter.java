@@ -1,5 +1,7 @@
 package org.openimarchive.receiver.audit;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Audit records written as links of the hash chain: each record is sealed after the last
  * one written, written, and only then made the last link. A record that could not be
@@ -12,6 +14,8 @@ public final class AuditChainWriter {
     private final AuditLineWriter lines;
     private final AuditChain chain;
     private boolean resumed;
+    /** The active file's contents, as far as this writer wrote them. */
+    private AuditFileIdentity.Builder activeFile = new AuditFileIdentity.Builder();
 
     /**
      * @param tornTail whether the active file ends in part of a line (a crash mid-write):
@@ -40,13 +44,25 @@ public final class AuditChainWriter {
     public void write(String record) throws AuditWriteException {
         String marked = resumed ? AuditRecord.withTrue(record, AuditRecord.RESUMED) : record;
         AuditChain.Sealed sealed = chain.seal(marked);
+        String written;
         try {
-            lines.write(sealed.line());
+            written = lines.write(sealed.line());
         } catch (AuditWriteException e) {
             resumed = true;
             throw e;
         }
         chain.advance(sealed);
         resumed = false;
+        activeFile.line((written + "\n").getBytes(StandardCharsets.UTF_8), new AuditChain.Link(null, sealed.seq(), sealed.hash()));
+    }
+
+    /**
+     * The identity of the file that just rolled, as written since the last roll (or since
+     * the writer started on an empty file); later records belong to the next file.
+     */
+    public AuditFileIdentity rollIdentity() {
+        AuditFileIdentity rolled = activeFile.build();
+        activeFile = new AuditFileIdentity.Builder();
+        return rolled;
     }
 }

@@ -3,6 +3,7 @@ package org.openimarchive.receiver.audit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +23,10 @@ import java.util.zip.GZIPInputStream;
 public final class AuditFiles {
 
     public static final String ACTIVE = "audit.jsonl";
+    /** What a rolled file's summary adds to its name (see {@link #summaryOf}). */
+    public static final String SUMMARY_SUFFIX = ".summary";
+
+    private static final int TAIL_BLOCK = 1 << 16;
 
     private static final Pattern ROLLED = Pattern.compile("audit-(\\d{4}-\\d{2}-\\d{2})-(\\d+)\\.jsonl(\\.gz)?");
 
@@ -42,6 +47,68 @@ public final class AuditFiles {
             rolled.add(active);
         }
         return rolled;
+    }
+
+    /** The rolled files, oldest first: {@link #inOrder} without the active file. */
+    public static List<Path> rolled(Path dir) throws IOException {
+        List<Path> files = inOrder(dir);
+        files.removeIf(f -> f.getFileName().toString().equals(ACTIVE));
+        return files;
+    }
+
+    /**
+     * The rolled file as it lies now: itself, or the {@code .gz} that its compression has
+     * made of it since it was listed; null when neither is there (retention removed it).
+     */
+    public static Path current(Path rolled) {
+        if (Files.isRegularFile(rolled)) {
+            return rolled;
+        }
+        Path compressed = rolled.resolveSibling(rolled.getFileName() + ".gz");
+        return !rolled.getFileName().toString().endsWith(".gz") && Files.isRegularFile(compressed) ? compressed : null;
+    }
+
+    /**
+     * Where a rolled file's summary lies: beside it, named after it without {@code .gz}, so
+     * that the plain file of a compression cut short and its {@code .gz} share one, and so that
+     * the retention's {@code audit-*.jsonl*} removes it with its file.
+     */
+    public static Path summaryOf(Path rolled) {
+        String name = rolled.getFileName().toString().replaceFirst("\\.gz$", "");
+        return rolled.resolveSibling(name + SUMMARY_SUFFIX);
+    }
+
+    /**
+     * The link of the last sealed record of a plain (not compressed) file, read from its end
+     * backwards, or null when it holds none.
+     */
+    public static AuditChain.Link lastLink(Path plain) throws IOException {
+        try (RandomAccessFile in = new RandomAccessFile(plain.toFile(), "r")) {
+            long end = in.length();
+            byte[] tail = new byte[0];
+            // read backwards, a block at a time, until a whole sealed line is found
+            for (long from = end; from > 0; ) {
+                int block = (int) Math.min(TAIL_BLOCK, from);
+                from -= block;
+                byte[] read = new byte[block + tail.length];
+                in.seek(from);
+                in.readFully(read, 0, block);
+                System.arraycopy(tail, 0, read, block, tail.length);
+                tail = read;
+                String text = new String(tail, StandardCharsets.UTF_8);
+                String[] lines = text.split("\n", -1);
+                // the first line may be cut by the block's start, unless the file starts there
+                for (int i = lines.length - 1; i >= (from == 0 ? 0 : 1); i--) {
+                    if (!lines[i].isEmpty()) {
+                        AuditRecord record = AuditReader.parse("", 0, lines[i]);
+                        if (record != null && record.link() != null) {
+                            return record.link();
+                        }
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     /** The file's bytes, decompressed if it is a {@code .gz}. */

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URL;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.Level;
@@ -13,6 +15,10 @@ import org.apache.logging.log4j.core.Appender;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.AbstractOutputStreamAppender;
 import org.apache.logging.log4j.core.appender.AsyncAppender;
+import org.apache.logging.log4j.core.appender.RollingFileAppender;
+import org.apache.logging.log4j.core.appender.RollingRandomAccessFileAppender;
+import org.apache.logging.log4j.core.appender.rolling.RollingFileManager;
+import org.apache.logging.log4j.core.appender.rolling.RolloverListener;
 import org.apache.logging.log4j.core.async.AsyncLoggerConfig;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.ConfigurationSource;
@@ -137,16 +143,20 @@ public final class AuditLineWriter implements AutoCloseable {
      * may take part of a line) the record is preceded by a line break, so that it stands
      * whole on its own line and the torn remains of the unacknowledged one stand on theirs.
      *
+     * @return the text written, before the layout's line break: the line, or a line break
+     *         and the line
      * @throws AuditWriteException when an appender failed, or the log is closed: the record
      *                             may not be on disk
      */
-    public synchronized void write(String line) throws AuditWriteException {
+    public synchronized String write(String line) throws AuditWriteException {
         if (closed) {
             throw new AuditWriteException("audit write refused: the receiver is stopping", null);
         }
         try {
-            audit.info((Message) new SimpleMessage(lastWriteFailed ? "\n" + line : line));
+            String text = lastWriteFailed ? "\n" + line : line;
+            audit.info((Message) new SimpleMessage(text));
             lastWriteFailed = false;
+            return text;
         } catch (LoggingException e) {
             lastWriteFailed = true;
             Throwable cause = e.getCause() != null ? e.getCause() : e;
@@ -160,6 +170,63 @@ public final class AuditLineWriter implements AutoCloseable {
      */
     public synchronized void startOnNewLine() {
         lastWriteFailed = true;
+    }
+
+    /**
+     * Rolls the active file now, when it holds anything, as a rolling appender of the audit
+     * logger would at its next trigger, so that the records this start adds begin a file.
+     *
+     * @return whether a rolling appender rolled a file that held records
+     */
+    public synchronized boolean rollNonEmptyFile() {
+        boolean rolled = false;
+        for (RollingFileManager manager : rollingManagers()) {
+            if (manager.getFileSize() > 0) {
+                manager.rollover();
+                rolled = true;
+            }
+        }
+        return rolled;
+    }
+
+    /** Whether the audit logger writes through a rolling appender, whose rolls {@link #onRollover} reports. */
+    public boolean rolls() {
+        return !rollingManagers().isEmpty();
+    }
+
+    /**
+     * Calls {@code afterRoll} each time the active file has rolled, in the thread that writes
+     * the record that made it roll, before that record is written.
+     */
+    public void onRollover(Runnable afterRoll) {
+        for (RollingFileManager manager : rollingManagers()) {
+            manager.addRolloverListener(new RolloverListener() {
+                @Override
+                public void rolloverTriggered(String fileName) {
+                    // the roll is not done yet
+                }
+
+                @Override
+                public void rolloverComplete(String fileName) {
+                    afterRoll.run();
+                }
+            });
+        }
+    }
+
+    private List<RollingFileManager> rollingManagers() {
+        List<RollingFileManager> managers = new ArrayList<>();
+        for (LoggerConfig l = context.getConfiguration().getLoggerConfig(AUDIT_LOGGER); l != null;
+             l = l.isAdditive() ? l.getParent() : null) {
+            for (Appender appender : l.getAppenders().values()) {
+                if (appender instanceof RollingRandomAccessFileAppender rolling) {
+                    managers.add(rolling.getManager());
+                } else if (appender instanceof RollingFileAppender rolling) {
+                    managers.add(rolling.getManager());
+                }
+            }
+        }
+        return managers;
     }
 
     /** A logger of this context for the receiver's own messages. */

@@ -17,6 +17,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import org.eclipse.parsson.JsonProviderImpl;
 import org.openimarchive.receiver.callback.MessageKind;
 import org.openimarchive.receiver.json.Timestamps;
@@ -33,7 +35,8 @@ import org.openimarchive.receiver.json.Timestamps;
  *   <li>a {@link TornLine} for anything else: the remains of a write that a full disk or a
  *       crash cut short (the receiver answered 503 and marked the next record resumed);</li>
  *   <li>an {@link UnreadableFile} after the part of a file that could be read (a damaged
- *       {@code .gz}); reading goes on with the next file.</li>
+ *       {@code .gz}); reading goes on with the next file;</li>
+ *   <li>an {@link EndOfFile} after the last line of a file read whole.</li>
  * </ul>
  * A record whose write failed at its very end is whole on disk, yet was answered 503: the
  * next record, marked resumed with the same {@code seq}, takes its place. The reader looks
@@ -43,7 +46,7 @@ import org.openimarchive.receiver.json.Timestamps;
 public final class AuditReader implements Closeable {
 
     /** What the reader gives for a line, or a file it could not read to its end. */
-    public sealed interface Entry permits AuditRecord, TornLine, UnreadableFile {
+    public sealed interface Entry permits AuditRecord, TornLine, UnreadableFile, EndOfFile {
     }
 
     /** A line that is not a whole record. */
@@ -58,15 +61,28 @@ public final class AuditReader implements Closeable {
     public record UnreadableFile(String file, String reason) implements Entry {
     }
 
+    /**
+     * A file read to its end, after its last line.
+     *
+     * @param bytes its bytes (decompressed)
+     * @param crc32 their CRC-32, as gzip's trailer holds it
+     */
+    public record EndOfFile(String file, long bytes, long crc32) implements Entry {
+    }
+
     /** How often the progress listener is told the lines read. */
     public static final long PROGRESS_LINES = 1_000_000;
 
     private static final JsonParserFactory PARSERS = new JsonProviderImpl().createParserFactory(Map.of());
 
     private final List<Path> files;
+    /** The file after the last one read, whose first record only decides the look-ahead; or null. */
+    private final Path following;
     private final LongConsumer progress;
     private int nextFile;
     private BufferedReader in;
+    private CheckedInputStream checked;
+    private long fileBytes;
     private String fileName;
     private long lineNumber;
     private long lines;
@@ -76,17 +92,31 @@ public final class AuditReader implements Closeable {
     private final List<Entry> behindHeld = new ArrayList<>();
     private final Deque<Entry> ready = new ArrayDeque<>();
 
-    private AuditReader(List<Path> files, LongConsumer progress) {
-        this.files = files;
+    private AuditReader(List<Path> files, Path following, LongConsumer progress) {
+        this.files = List.copyOf(files);
+        this.following = following;
         this.progress = progress;
     }
 
     /**
+     * Reads every file of an audit directory.
+     *
      * @param progress told the number of lines read, every {@value #PROGRESS_LINES} lines
      * @throws IOException when the directory cannot be listed
      */
     public static AuditReader open(Path dir, LongConsumer progress) throws IOException {
-        return new AuditReader(AuditFiles.inOrder(dir), progress);
+        return new AuditReader(AuditFiles.inOrder(dir), null, progress);
+    }
+
+    /**
+     * Reads some files of an audit directory, in the order given.
+     *
+     * @param following the file written after the last of them, or null: its first record
+     *                  decides whether the last record read was taken over by it
+     * @param progress  told the number of lines read, every {@value #PROGRESS_LINES} lines
+     */
+    public static AuditReader open(List<Path> files, Path following, LongConsumer progress) {
+        return new AuditReader(files, following, progress);
     }
 
     /** How many files the directory holds: every one is read. */
@@ -109,7 +139,8 @@ public final class AuditReader implements Closeable {
         while (ready.isEmpty()) {
             Entry entry = read();
             if (entry == null) {
-                release(null);
+                release(held != null && following != null ? firstRecord(following) : null);
+                held = null;
                 break;
             }
             if (entry instanceof AuditRecord record) {
@@ -121,6 +152,20 @@ public final class AuditReader implements Closeable {
             }
         }
         return ready.poll();
+    }
+
+    /** The first record of {@code file}, or null: only for the look-ahead, never given. */
+    private static AuditRecord firstRecord(Path file) {
+        try (BufferedReader first = new BufferedReader(new InputStreamReader(AuditFiles.open(file), StandardCharsets.UTF_8))) {
+            for (String line; (line = first.readLine()) != null; ) {
+                if (!line.isEmpty()) {
+                    return parse(file.getFileName().toString(), 1, line);
+                }
+            }
+        } catch (IOException e) {
+            // no look-ahead: the record stands
+        }
+        return null;
     }
 
     /** Hands on the held record, now that its successor ({@code next}, or null at the end) is known. */
@@ -158,7 +203,18 @@ public final class AuditReader implements Closeable {
                 fileName = file.getFileName().toString();
                 lineNumber = 0;
                 try {
-                    in = new BufferedReader(new InputStreamReader(AuditFiles.open(file), StandardCharsets.UTF_8), 1 << 16);
+                    fileBytes = 0;
+                    checked = new CheckedInputStream(AuditFiles.open(file), new CRC32()) {
+                        @Override
+                        public int read(byte[] buffer, int offset, int length) throws IOException {
+                            int n = super.read(buffer, offset, length);
+                            if (n > 0) {
+                                fileBytes += n;
+                            }
+                            return n;
+                        }
+                    };
+                    in = new BufferedReader(new InputStreamReader(checked, StandardCharsets.UTF_8), 1 << 16);
                 } catch (IOException e) {
                     return new UnreadableFile(fileName, String.valueOf(e.getMessage()));
                 }
@@ -171,8 +227,9 @@ public final class AuditReader implements Closeable {
                 return new UnreadableFile(fileName, String.valueOf(e.getMessage()));
             }
             if (line == null) {
+                EndOfFile end = new EndOfFile(fileName, fileBytes, checked.getChecksum().getValue());
                 closeFile();
-                continue;
+                return end;
             }
             lineNumber++;
             if (++lines % PROGRESS_LINES == 0) {

@@ -86,6 +86,9 @@ public final class AuditVerifier {
                 torn.add(line.at());
                 continue;
             }
+            if (entry instanceof AuditReader.EndOfFile) {
+                continue;
+            }
             AuditRecord record = (AuditRecord) entry;
             String at = record.at();
             AuditChain.Link link = record.link();

@@ -4,26 +4,38 @@ import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.time.Clock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.logging.log4j.Logger;
 import org.openimarchive.receiver.audit.AuditChain;
 import org.openimarchive.receiver.audit.AuditChainWriter;
 import org.openimarchive.receiver.audit.AuditDirectoryLock;
+import org.openimarchive.receiver.audit.AuditFileIdentity;
+import org.openimarchive.receiver.audit.AuditFiles;
 import org.openimarchive.receiver.audit.AuditHealth;
 import org.openimarchive.receiver.audit.AuditLineFormat;
 import org.openimarchive.receiver.audit.AuditLineWriter;
+import org.openimarchive.receiver.audit.AuditReader;
+import org.openimarchive.receiver.audit.AuditRecord;
 import org.openimarchive.receiver.callback.CallbackParser;
 import org.openimarchive.receiver.config.ReceiverConfig;
 import org.openimarchive.receiver.metrics.ReceiverMetrics;
 import org.openimarchive.receiver.stats.AuditReplay;
+import org.openimarchive.receiver.stats.FileSummary;
+import org.openimarchive.receiver.stats.Segment;
 import org.openimarchive.receiver.stats.Statistics;
 
 /**
  * A running receiver, without HTTP: what the web application's filters and servlets (and
  * the benchmarks) share for the life of a deployment. {@link #start} builds it from a
- * {@link ReceiverConfig}: it locks the audit directory, counts the existing audit files
- * into the statistics, picks up the hash chain where they end, and starts the audit log and
- * the metrics; {@link #stop} refuses further records and closes the audit files.
+ * {@link ReceiverConfig}: it locks the audit directory, picks up the hash chain where the
+ * newest file ends, starts the audit log (rolling a non-empty active file, so that this
+ * start's records begin a file of their own) and the metrics, and counts the files that were
+ * there in the background ({@link StartupCount}); {@link #stop} ends that count, refuses
+ * further records and closes the audit files. A request is served from the first moment,
+ * whatever the archive holds.
  */
 public final class Receiver {
 
@@ -40,9 +52,10 @@ public final class Receiver {
     private final AuditHealth health;
     private final Clock clock;
     private final String location;
+    private final StartupCount startupCount;
 
     private Receiver(String location, ReceiverConfig config, AuditLineWriter lines, AuditDirectoryLock directoryLock, Recorder recorder,
-                     Statistics statistics, ReceiverMetrics metrics, AuditHealth health, Clock clock) {
+                     Statistics statistics, ReceiverMetrics metrics, AuditHealth health, Clock clock, StartupCount startupCount) {
         this.config = config;
         this.parser = new CallbackParser();
         this.lines = lines;
@@ -53,6 +66,7 @@ public final class Receiver {
         this.health = health;
         this.clock = clock;
         this.location = location;
+        this.startupCount = startupCount;
     }
 
     /**
@@ -74,40 +88,121 @@ public final class Receiver {
     }
 
     private static Receiver start(ReceiverConfig config, String location, Clock clock, AuditDirectoryLock lock) {
-        // count what the audit files hold before anything is added to them
+        Path dir = config.auditDir();
         Statistics statistics = new Statistics(config.statsTimeZone(), config.statsDays(), clock);
-        long replayStart = System.nanoTime();
-        AuditReplay.Result replayed;
+        // all the start reads of the archive: the end of its newest file, for the chain's head
+        Path active = dir.resolve(AuditFiles.ACTIVE);
+        AuditChain.Link head;
+        boolean tornTail;
         try {
-            replayed = new AuditReplay().replay(config.auditDir(), statistics);
+            tornTail = AuditFiles.endsTorn(active);
+            head = chainHead(active, AuditFiles.rolled(dir), statistics);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot list the audit directory " + config.auditDir() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read the audit directory " + dir + ": " + e.getMessage(), e);
         }
-        long replayMillis = (System.nanoTime() - replayStart) / 1_000_000;
 
         // one logger context per deployment
         AuditLineWriter lines = AuditLineWriter.start("openim-callback-receiver" + location, log4jConfig(config), Map.of(
-                "auditDir", config.auditDir().toString(),
+                "auditDir", dir.toString(),
                 "maxFileSize", Long.toString(config.auditMaxFileSize()),
                 "retentionDays", Integer.toString(config.auditRetentionDays())));
-        AuditHealth health = new AuditHealth(config.auditDir());
-        ReceiverMetrics metrics = new ReceiverMetrics(() -> health.problem() == null);
-        Logger operations = lines.operations();
-        operations.info("Counted {} audit records from {} files in {} ms", replayed.records(), replayed.files(), replayMillis);
-        if (replayed.skippedLines() > 0) {
-            operations.info("Skipped {} audit lines that are not whole records (writes cut short, answered 503)",
-                    replayed.skippedLines());
+        try {
+            // the records of this start begin a file of their own, counted live; what was there
+            // before is counted in the background, file by file
+            lines.rollNonEmptyFile();
+            List<Path> earlier = AuditFiles.inOrder(dir);
+            earlier.remove(active);
+            if (!lines.rolls() && Files.isRegularFile(active)) {
+                // an operator's configuration without a rolling appender: the active file keeps
+                // growing, so what it holds is counted before anything is added to it
+                new AuditReplay().replay(List.of(active), null, statistics, () -> false);
+            }
+            AuditChain chain = head == null
+                    ? new AuditChain(config.hmacKey(), 0, AuditChain.GENESIS)
+                    : new AuditChain(config.hmacKey(), head.seq(), head.hash());
+            AuditChainWriter chainWriter = new AuditChainWriter(lines, chain, tornTail);
+            Recorder recorder = new Recorder(chainWriter, new AuditLineFormat(config.auditContent()), statistics);
+            AuditHealth health = new AuditHealth(dir);
+            ReceiverMetrics metrics = new ReceiverMetrics(() -> health.problem() == null,
+                    () -> statistics.progress().filesToDo());
+            Receiver receiver = new Receiver(location, config, lines, lock, recorder, statistics, metrics, health, clock,
+                    new StartupCount(earlier, active, statistics, lines.operations()));
+            lines.onRollover(() -> receiver.rolled(chainWriter));
+            receiver.startupCount.start();
+            return receiver;
+        } catch (IOException | RuntimeException e) {
+            lines.close();
+            throw e instanceof IOException io
+                    ? new IllegalStateException("cannot list the audit directory " + dir + ": " + io.getMessage(), io)
+                    : (RuntimeException) e;
         }
-        for (String unreadable : replayed.unreadable()) {
-            operations.warn("Could not read an audit file to its end, statistics miss its rest: {}", unreadable);
+    }
+
+    /**
+     * The last link of the chain: the last sealed record of the active file, read from its
+     * end, else of the newest rolled file that has one (from its summary, or read); null for
+     * an archive without records.
+     */
+    private static AuditChain.Link chainHead(Path active, List<Path> rolled, Statistics statistics) throws IOException {
+        if (Files.isRegularFile(active) && Files.size(active) > 0) {
+            AuditChain.Link last = AuditFiles.lastLink(active);
+            if (last != null) {
+                return last;
+            }
         }
-        AuditChain.Link last = replayed.lastLink();
-        AuditChain chain = last == null
-                ? new AuditChain(config.hmacKey(), 0, AuditChain.GENESIS)
-                : new AuditChain(config.hmacKey(), last.seq(), last.hash());
-        Recorder recorder = new Recorder(new AuditChainWriter(lines, chain, replayed.tornTail()),
-                new AuditLineFormat(config.auditContent()), statistics);
-        return new Receiver(location, config, lines, lock, recorder, statistics, metrics, health, clock);
+        for (int i = rolled.size() - 1; i >= 0; i--) {
+            Path file = AuditFiles.current(rolled.get(i));
+            if (file == null) {
+                continue;
+            }
+            FileSummary summary = FileSummary.readValid(file, statistics.zone());
+            if (summary != null && summary.identity().lastSeq() > 0) {
+                return new AuditChain.Link(null, summary.identity().lastSeq(), summary.identity().lastHash());
+            }
+            AuditChain.Link last = file.getFileName().toString().endsWith(".gz") ? lastLinkRead(file) : AuditFiles.lastLink(file);
+            if (last != null) {
+                return last;
+            }
+        }
+        return null;
+    }
+
+    /** The last link of a compressed file, read whole: only when it has no valid summary. */
+    private static AuditChain.Link lastLinkRead(Path file) {
+        AuditChain.Link last = null;
+        try (AuditReader reader = AuditReader.open(List.of(file), null, lines -> { })) {
+            for (AuditReader.Entry entry; (entry = reader.next()) != null; ) {
+                if (entry instanceof AuditRecord record && record.link() != null) {
+                    last = record.link();
+                }
+            }
+        }
+        return last;
+    }
+
+    /**
+     * The active file has just rolled, in the thread writing the record that made it roll:
+     * its segment of the statistics ends, and is kept beside the rolled file as its summary,
+     * so that no later start has to read the file again.
+     */
+    private void rolled(AuditChainWriter chainWriter) {
+        AuditFileIdentity identity = chainWriter.rollIdentity();
+        Segment segment = statistics.rollSegment();
+        try {
+            // the newest rolled file, plain or compressed by now; a summary is checked against its
+            // file whenever it is used, so one that does not fit (a roll that failed) is never used
+            List<Path> rolledFiles = AuditFiles.rolled(config.auditDir());
+            Path file = rolledFiles.isEmpty() ? null : rolledFiles.get(rolledFiles.size() - 1);
+            if (file != null && !Files.exists(AuditFiles.summaryOf(file))) {
+                new FileSummary(identity, statistics.zone(), segment).writeBeside(file);
+            } else {
+                operations().warn("No new rolled audit file after a roll (the newest is {}); the next start counts"
+                        + " the records of the last file again", file);
+            }
+        } catch (IOException e) {
+            operations().warn("Could not write the summary of the rolled audit file; the next start counts it again: {}",
+                    e.getMessage());
+        }
     }
 
     private static URL log4jConfig(ReceiverConfig config) {
@@ -128,6 +223,7 @@ public final class Receiver {
      * @return the last record written, as {@code SEQ:HASH}: the head of the chain, final
      */
     public String stop() {
+        startupCount.stop();
         String head = recorder.stop();
         // the head of the chain, for the operator to keep elsewhere: verify cannot see the newest records removed
         lines.operations().info("OpenIM callback receiver stopping at {}; audit chain head (verify --anchor): {}",

@@ -8,6 +8,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import org.openimarchive.receiver.audit.AuditRecord;
 
 /**
@@ -32,8 +33,11 @@ public final class ReceiverMetrics {
     /** The data point of nearly every request, looked up once (the client's advice for hot paths). */
     private final CounterDataPoint acceptedOk;
 
-    /** @param auditHealthy asked at every scrape */
-    public ReceiverMetrics(BooleanSupplier auditHealthy) {
+    /**
+     * @param auditHealthy  asked at every scrape
+     * @param filesToCount  asked at every scrape: audit files there at start-up not yet counted
+     */
+    public ReceiverMetrics(BooleanSupplier auditHealthy, IntSupplier filesToCount) {
         requests = Counter.builder()
                 .name("openim_callback_requests")
                 .withoutExemplars()
@@ -68,6 +72,11 @@ public final class ReceiverMetrics {
                 .name("openim_callback_audit_healthy")
                 .help("1 while the audit directory can be written, else 0")
                 .callback(callback -> callback.call(auditHealthy.getAsBoolean() ? 1 : 0))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("openim_callback_stats_files_to_count")
+                .help("Audit files that were there at start-up and are not yet counted into /stats; 0 once it is complete")
+                .callback(callback -> callback.call(filesToCount.getAsInt()))
                 .register(registry);
     }
 

@@ -1,5 +1,10 @@
 package org.openimarchive.receiver.stats;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import org.apache.datasketches.memory.Memory;
+import org.apache.datasketches.theta.CompactSketch;
 import org.apache.datasketches.theta.SetOperation;
 import org.apache.datasketches.theta.Sketch;
 import org.apache.datasketches.theta.Union;
@@ -8,7 +13,9 @@ import org.apache.datasketches.theta.UpdateSketch;
 /**
  * A count of distinct strings in bounded memory: an Apache DataSketches Theta sketch,
  * exact up to {@value #NOMINAL_ENTRIES} distinct values and an estimate beyond, with a
- * relative standard error of {@value #RELATIVE_STANDARD_ERROR}. At most about 128 KiB.
+ * relative standard error of {@value #RELATIVE_STANDARD_ERROR}. Values are added to a sketch
+ * of its own; the counts of other periods (audit files counted before) are merged in as a
+ * union, which does not depend on the order of merging. At most about 200 KiB.
  */
 final class DistinctCount {
 
@@ -17,13 +24,43 @@ final class DistinctCount {
     static final double RELATIVE_STANDARD_ERROR = 0.011;
 
     private final UpdateSketch sketch = UpdateSketch.builder().setNominalEntries(NOMINAL_ENTRIES).build();
+    /** The union of what was merged in, or null before anything was. */
+    private CompactSketch merged;
 
     void add(String value) {
         sketch.update(value);
     }
 
+    /** Adds everything {@code other} counts. */
+    void merge(DistinctCount other) {
+        merge(other.result());
+    }
+
+    private void merge(Sketch other) {
+        merged = merged == null ? other.compact() : union(merged, other);
+    }
+
+    /** What this count holds: its own values and what was merged in. */
+    Sketch result() {
+        return merged == null ? sketch : union(merged, sketch);
+    }
+
+    void write(DataOutput out) throws IOException {
+        byte[] bytes = result().compact().toByteArray();
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    static DistinctCount read(DataInput in) throws IOException {
+        byte[] bytes = new byte[in.readInt()];
+        in.readFully(bytes);
+        DistinctCount count = new DistinctCount();
+        count.merge(CompactSketch.heapify(Memory.wrap(bytes)));
+        return count;
+    }
+
     void appendJson(StringBuilder out) {
-        appendJson(out, sketch);
+        appendJson(out, result());
     }
 
     /**
@@ -31,10 +68,14 @@ final class DistinctCount {
      * from the two sketches when asked, so that no string has to be counted twice.
      */
     static void appendUnionJson(StringBuilder out, DistinctCount a, DistinctCount b) {
+        appendJson(out, union(a.result(), b.result()));
+    }
+
+    private static CompactSketch union(Sketch a, Sketch b) {
         Union union = SetOperation.builder().setNominalEntries(NOMINAL_ENTRIES).buildUnion();
-        union.union(a.sketch);
-        union.union(b.sketch);
-        appendJson(out, union.getResult());
+        union.union(a);
+        union.union(b);
+        return union.getResult();
     }
 
     private static void appendJson(StringBuilder out, Sketch sketch) {

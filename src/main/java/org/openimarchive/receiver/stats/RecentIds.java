@@ -1,6 +1,7 @@
 package org.openimarchive.receiver.stats;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.LongConsumer;
 import org.apache.datasketches.hash.MurmurHash3;
 
 /**
@@ -62,6 +63,14 @@ final class RecentIds {
             i = (i + 1) & mask;
         }
         table[i] = hash;
+    }
+
+    /** Hands every hash held to {@code action}, oldest first. */
+    void forEachOldestFirst(LongConsumer action) {
+        int oldest = size < ring.length ? 0 : next;
+        for (int i = 0; i < size; i++) {
+            action.accept(ring[(oldest + i) % ring.length]);
+        }
     }
 
     /** Linear probing's deletion by backward shift: no tombstones, lookups stay short. */

@@ -44,10 +44,12 @@ class StatsIT {
     }
 
     private static JsonObject stats(DeployedWar war) throws Exception {
-        HttpResponse<String> r = war.send(HttpRequest.newBuilder(war.uri(DeployedWar.CONTEXT + "/stats")).GET());
-        assertEquals(200, r.statusCode(), r.body());
-        assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(""));
-        JsonObject doc = json(r.body());
+        JsonObject doc = CompleteStats.await(() -> {
+            HttpResponse<String> r = war.send(HttpRequest.newBuilder(war.uri(DeployedWar.CONTEXT + "/stats")).GET());
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(""));
+            return r.body();
+        });
         return Json.createObjectBuilder(doc).remove("generatedAt").build();
     }
 

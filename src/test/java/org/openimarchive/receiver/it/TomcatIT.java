@@ -111,8 +111,7 @@ abstract class TomcatIT {
             for (int i = 1; i <= 5; i++) {
                 tomcat.undeploy();
                 tomcat.deploy();
-                JsonObject total = Json.createReader(new StringReader(get(tomcat, "/stats").body())).readObject()
-                        .getJsonObject("total");
+                JsonObject total = CompleteStats.await(() -> get(tomcat, "/stats").body()).getJsonObject("total");
                 assertEquals(i, total.getInt("messages"), "after redeploy " + i);
                 assertEquals(200, post(tomcat, message("after-redeploy-" + i), "r" + i).statusCode());
             }

@@ -15,18 +15,22 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openimarchive.receiver.Fixtures;
 import org.openimarchive.receiver.audit.AuditChain;
+import org.openimarchive.receiver.audit.AuditChainWriter;
 import org.openimarchive.receiver.audit.AuditLineFormat;
 import org.openimarchive.receiver.audit.AuditLineWriter;
-import org.openimarchive.receiver.audit.AuditChainWriter;
 import org.openimarchive.receiver.audit.ContentMode;
 import org.openimarchive.receiver.audit.RejectedRequest;
 import org.openimarchive.receiver.callback.CallbackParser;
 import org.openimarchive.receiver.callback.MessageKind;
 import org.openimarchive.receiver.callback.ParsedCallback;
+import org.openimarchive.receiver.config.ReceiverConfig;
+import org.openimarchive.receiver.core.Receiver;
 import org.openimarchive.receiver.stats.Statistics;
 
 class AuditToolTest {
@@ -164,5 +168,38 @@ class AuditToolTest {
         assertEquals(2, run("verify", dir.toString(), "--kee", "k"));
         assertEquals(2, run("verify", dir.toString(), "--anchor", "5"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("usage: java -jar openim-audit-tool.jar"));
+    }
+
+    @Test
+    void summaryGivesTheSameDocumentWithAndWithoutTheRolledFilesSummaries(@TempDir Path archive) throws Exception {
+        Map<String, String> params = Map.of(ReceiverConfig.AUDIT_DIR, archive.toString(), ReceiverConfig.AUDIT_MAX_FILE_SIZE, "64 KB");
+        Receiver receiver = Receiver.start(ReceiverConfig.load(params::get, params.keySet(), name -> null, Set.of()), "/tool-test",
+                Clock.systemUTC());
+        try {
+            String text = new String(Fixtures.bytes("good/v3.8-text.json"), StandardCharsets.UTF_8);
+            for (int i = 0; i < 10_000; i++) {
+                byte[] body = text.replace("0b26a3c1f1a6e4d2c9b7a5f3e1d0c8b6", "t" + i).replace("\"sendID\":\"10000\"",
+                        "\"sendID\":\"s" + i + "\"").replace("1746797848316", Long.toString(Instant.now().toEpochMilli()))
+                        .getBytes(StandardCharsets.UTF_8);
+                receiver.recorder().accepted(Instant.now(), "127.0.0.1", "op", new CallbackParser().parse(body));
+            }
+        } finally {
+            receiver.stop();
+        }
+        assertEquals(0, run("summary", archive.toString()));
+        String withSummaries = withoutGeneratedAt(out());
+        assertTrue(err.toString(StandardCharsets.UTF_8).matches("(?s).*counted \\d+ files: [1-9]\\d* from their summaries.*"),
+                err.toString(StandardCharsets.UTF_8));
+        try (var files = Files.list(archive)) {
+            for (Path summary : files.filter(f -> f.toString().endsWith(".summary")).toList()) {
+                Files.delete(summary);
+            }
+        }
+        out.reset();
+        err.reset();
+        assertEquals(0, run("summary", archive.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains(": 0 from their summaries"), err.toString(StandardCharsets.UTF_8));
+        assertEquals(withSummaries, withoutGeneratedAt(out()));
+        assertTrue(withSummaries.contains("\"exact\":false"), withSummaries);
     }
 }

@@ -1,0 +1,126 @@
+package org.openimarchive.receiver.audit;
+
+import java.io.BufferedReader;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.CRC32;
+
+/**
+ * What tells the contents of one audit file from any other's: its first and last links of
+ * the hash chain, and its bytes and their CRC-32 (decompressed). Checked against a rolled
+ * file without reading it whole: its first record, and gzip's trailer (or, for a plain
+ * file, its size and its last record).
+ *
+ * @param firstSeq the first record's {@code seq}, 0 for a file without records
+ */
+public record AuditFileIdentity(long firstSeq, String firstHash, long lastSeq, String lastHash, long bytes, long crc32) {
+
+    /** Whether {@code file}, a rolled audit file ({@code .gz} or plain), holds exactly these contents. */
+    public boolean matches(Path file) {
+        try {
+            AuditChain.Link first = firstLink(file);
+            if (first == null ? firstSeq != 0 : first.seq() != firstSeq || !first.hash().equals(firstHash)) {
+                return false;
+            }
+            if (file.getFileName().toString().endsWith(".gz")) {
+                long[] trailer = gzipTrailer(file);
+                return trailer[0] == crc32 && trailer[1] == (bytes & 0xFFFF_FFFFL);
+            }
+            AuditChain.Link last = AuditFiles.lastLink(file);
+            return Files.size(file) == bytes
+                    && (last == null ? lastSeq == 0 : last.seq() == lastSeq && last.hash().equals(lastHash));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The link of the file's first sealed record, or null: reads only as far as that record. */
+    static AuditChain.Link firstLink(Path file) throws IOException {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(AuditFiles.open(file), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                AuditRecord record = line.isEmpty() ? null : AuditReader.parse("", 0, line);
+                AuditChain.Link link = record == null ? null : record.link();
+                if (link != null) {
+                    return link;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** gzip's last eight bytes: the CRC-32 and the length (modulo 2^32) of what it holds. */
+    private static long[] gzipTrailer(Path file) throws IOException {
+        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+            if (in.length() < 18) {
+                throw new IOException("not a whole gzip file: " + file);
+            }
+            in.seek(in.length() - 8);
+            byte[] b = new byte[8];
+            in.readFully(b);
+            return new long[] {littleEndian(b, 0), littleEndian(b, 4)};
+        }
+    }
+
+    private static long littleEndian(byte[] b, int at) {
+        return (b[at] & 0xFFL) | (b[at + 1] & 0xFFL) << 8 | (b[at + 2] & 0xFFL) << 16 | (b[at + 3] & 0xFFL) << 24;
+    }
+
+    public void write(DataOutput out) throws IOException {
+        out.writeLong(firstSeq);
+        out.writeUTF(firstHash);
+        out.writeLong(lastSeq);
+        out.writeUTF(lastHash);
+        out.writeLong(bytes);
+        out.writeLong(crc32);
+    }
+
+    public static AuditFileIdentity read(DataInput in) throws IOException {
+        return new AuditFileIdentity(in.readLong(), in.readUTF(), in.readLong(), in.readUTF(), in.readLong(), in.readLong());
+    }
+
+    /** Builds the identity of a file line by line, as it is written or read. Not thread-safe. */
+    public static final class Builder {
+        private final CRC32 crc = new CRC32();
+        private long bytes;
+        private long firstSeq;
+        private String firstHash = "";
+        private long lastSeq;
+        private String lastHash = "";
+
+        /** A line written whole, with the line break after it; {@code link} its record's, or null. */
+        public void line(byte[] lineAndBreak, AuditChain.Link link) {
+            crc.update(lineAndBreak);
+            bytes += lineAndBreak.length;
+            link(link);
+        }
+
+        /** A record's link, in file order; null is ignored. */
+        public void link(AuditChain.Link link) {
+            if (link == null) {
+                return;
+            }
+            if (firstSeq == 0) {
+                firstSeq = link.seq();
+                firstHash = link.hash();
+            }
+            lastSeq = link.seq();
+            lastHash = link.hash();
+        }
+
+        /** The identity of what was added, with the file's bytes and CRC-32 as given. */
+        public AuditFileIdentity build(long fileBytes, long fileCrc32) {
+            return new AuditFileIdentity(firstSeq, firstHash, lastSeq, lastHash, fileBytes, fileCrc32);
+        }
+
+        /** The identity of what was added, bytes and CRC-32 included. */
+        public AuditFileIdentity build() {
+            return build(bytes, crc.getValue());
+        }
+    }
+}
