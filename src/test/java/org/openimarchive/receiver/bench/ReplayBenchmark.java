@@ -14,7 +14,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.openimarchive.receiver.Fixtures;
@@ -25,13 +27,16 @@ import org.openimarchive.receiver.callback.InvalidCallbackException;
 import org.openimarchive.receiver.callback.MessageKind;
 import org.openimarchive.receiver.callback.MsgCallback;
 import org.openimarchive.receiver.callback.ParsedCallback;
+import org.openimarchive.receiver.config.ReceiverConfig;
+import org.openimarchive.receiver.core.Receiver;
 import org.openimarchive.receiver.stats.AuditReplay;
 import org.openimarchive.receiver.stats.Statistics;
 
 /**
  * Prints the figures the statistics promise: how fast a million audit records are counted
- * again at start-up, and how much heap the statistics take for ten million distinct users
- * over thirty days. Run with {@code mvn -B test-compile exec:exec@replay-benchmark} (see
+ * again, how soon a receiver started over them serves and how soon its statistics are
+ * complete (reading every file, then from the summaries), and how much heap the statistics
+ * take for ten million distinct users over thirty days. Run with {@code mvn -B test-compile exec:exec@replay-benchmark} (see
  * README); the JVM it forks has the heap the README states.
  */
 public final class ReplayBenchmark {
@@ -62,6 +67,21 @@ public final class ReplayBenchmark {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 System.out.printf("replay run %d: %,d records from %d files in %.2f s: %,.0f records/s%n",
                         run, result.records(), result.files(), seconds, result.records() / seconds);
+            }
+            // what a start costs now: serving at once, counting in the background
+            for (String run : new String[] {"first start (no summaries)", "restart (summaries)"}) {
+                Map<String, String> params = Map.of(ReceiverConfig.AUDIT_DIR, dir.toString());
+                long start = System.nanoTime();
+                Receiver receiver = Receiver.start(ReceiverConfig.load(params::get, params.keySet(), name -> null, Set.of()),
+                        "/replay-benchmark", clock);
+                double serving = (System.nanoTime() - start) / 1e6;
+                while (!receiver.statistics().progress().complete()) {
+                    Thread.sleep(10);
+                }
+                double complete = (System.nanoTime() - start) / 1e9;
+                receiver.stop();
+                System.out.printf("receiver %s: serving after %.0f ms, statistics complete after %.2f s%n", run, serving,
+                        complete);
             }
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {

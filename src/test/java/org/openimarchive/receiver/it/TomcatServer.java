@@ -35,13 +35,15 @@ public final class TomcatServer implements AutoCloseable {
     private final Path base;
     private final Process process;
     private final int port;
+    private final long launchedAt;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TomcatServer(Path base, Process process, int port) {
+    private TomcatServer(Path base, Process process, int port, long launchedAt) {
         this.base = base;
         this.process = process;
         this.port = port;
+        this.launchedAt = launchedAt;
     }
 
     /** The Tomcat of {@code tomcat10.home} or {@code tomcat11.home}, as failsafe sets them. */
@@ -97,6 +99,17 @@ public final class TomcatServer implements AutoCloseable {
      */
     public static TomcatServer start(Path home, Path base, Map<String, String> systemProperties, List<String> jvmOptions,
                                      String connectorAttributes, String engineAttributes) throws Exception {
+        TomcatServer tomcat = launch(home, base, systemProperties, jvmOptions, connectorAttributes, engineAttributes);
+        tomcat.awaitStarted();
+        return tomcat;
+    }
+
+    /**
+     * Starts the Tomcat JVM as {@link #start(Path, Path, Map, List, String, String)} does, but
+     * returns at once, before Tomcat listens: {@link #launchedAt} is when the JVM was started.
+     */
+    public static TomcatServer launch(Path home, Path base, Map<String, String> systemProperties, List<String> jvmOptions,
+                                      String connectorAttributes, String engineAttributes) throws Exception {
         int port = freePort();
         prepareBase(home, base, port, connectorAttributes, engineAttributes);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -118,17 +131,25 @@ public final class TomcatServer implements AutoCloseable {
         systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-classpath", home.resolve("bin/bootstrap.jar") + ":" + home.resolve("bin/tomcat-juli.jar"),
                 "org.apache.catalina.startup.Bootstrap", "start"));
+        long launchedAt = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(base.resolve("logs/catalina.out").toFile()).start();
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-        TomcatServer tomcat = new TomcatServer(base, process, port);
-        tomcat.await("Tomcat to start on port " + port, Duration.ofSeconds(60),
-                () -> tomcat.log().contains("Server startup in"));
-        if (!tomcat.log().contains("[\"http-nio-127.0.0.1-" + port + "\"]")) {
-            tomcat.close();
-            throw new IllegalStateException("Tomcat did not start its connector on " + port + ":\n" + tomcat.log());
+        return new TomcatServer(base, process, port, launchedAt);
+    }
+
+    /** Waits until Tomcat has started, and checks that its connector is the one on our port. */
+    public void awaitStarted() throws Exception {
+        await("Tomcat to start on port " + port, Duration.ofSeconds(120), () -> log().contains("Server startup in"));
+        if (!log().contains("[\"http-nio-127.0.0.1-" + port + "\"]")) {
+            close();
+            throw new IllegalStateException("Tomcat did not start its connector on " + port + ":\n" + log());
         }
-        return tomcat;
+    }
+
+    /** When the JVM was started, as {@link System#nanoTime}. */
+    public long launchedAt() {
+        return launchedAt;
     }
 
     private static int freePort() throws IOException {
