@@ -17,7 +17,8 @@ import java.util.zip.CRC32;
  * file without reading it whole: its first record, and gzip's trailer (or, for a plain
  * file, its size and its last record).
  *
- * @param firstSeq the first record's {@code seq}, 0 for a file without records
+ * @param firstSeq the first whole record's {@code seq}; 0 for a file without records, or
+ *                 whose first record was written before the chain existed (and so for the last)
  */
 public record AuditFileIdentity(long firstSeq, String firstHash, long lastSeq, String lastHash, long bytes, long crc32) {
 
@@ -32,7 +33,8 @@ public record AuditFileIdentity(long firstSeq, String firstHash, long lastSeq, S
                 long[] trailer = gzipTrailer(file);
                 return trailer[0] == crc32 && trailer[1] == (bytes & 0xFFFF_FFFFL);
             }
-            AuditChain.Link last = AuditFiles.lastLink(file);
+            AuditRecord lastRecord = AuditFiles.lastRecord(file);
+            AuditChain.Link last = lastRecord == null ? null : lastRecord.link();
             return Files.size(file) == bytes
                     && (last == null ? lastSeq == 0 : last.seq() == lastSeq && last.hash().equals(lastHash));
         } catch (IOException e) {
@@ -40,14 +42,16 @@ public record AuditFileIdentity(long firstSeq, String firstHash, long lastSeq, S
         }
     }
 
-    /** The link of the file's first sealed record, or null: reads only as far as that record. */
+    /**
+     * The link of the file's first whole record: null when it has none, or when that record
+     * was written before the chain existed. Reads only as far as that record.
+     */
     static AuditChain.Link firstLink(Path file) throws IOException {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(AuditFiles.open(file), StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
                 AuditRecord record = line.isEmpty() ? null : AuditReader.parse("", 0, line);
-                AuditChain.Link link = record == null ? null : record.link();
-                if (link != null) {
-                    return link;
+                if (record != null) {
+                    return record.link();
                 }
             }
         }
@@ -88,29 +92,30 @@ public record AuditFileIdentity(long firstSeq, String firstHash, long lastSeq, S
     public static final class Builder {
         private final CRC32 crc = new CRC32();
         private long bytes;
+        private boolean hasRecord;
         private long firstSeq;
         private String firstHash = "";
         private long lastSeq;
         private String lastHash = "";
 
-        /** A line written whole, with the line break after it; {@code link} its record's, or null. */
+        /** A record's line written whole, with the line break after it, and the record's link. */
         public void line(byte[] lineAndBreak, AuditChain.Link link) {
             crc.update(lineAndBreak);
             bytes += lineAndBreak.length;
-            link(link);
+            record(link);
         }
 
-        /** A record's link, in file order; null is ignored. */
-        public void link(AuditChain.Link link) {
-            if (link == null) {
-                return;
+        /** The next whole record, in file order: its link, or null for one written before the chain existed. */
+        public void record(AuditChain.Link link) {
+            long seq = link == null ? 0 : link.seq();
+            String hash = link == null ? "" : link.hash();
+            if (!hasRecord) {
+                hasRecord = true;
+                firstSeq = seq;
+                firstHash = hash;
             }
-            if (firstSeq == 0) {
-                firstSeq = link.seq();
-                firstHash = link.hash();
-            }
-            lastSeq = link.seq();
-            lastHash = link.hash();
+            lastSeq = seq;
+            lastHash = hash;
         }
 
         /** The identity of what was added, with the file's bytes and CRC-32 as given. */

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -79,36 +80,43 @@ public final class AuditFiles {
     }
 
     /**
-     * The link of the last sealed record of a plain (not compressed) file, read from its end
-     * backwards, or null when it holds none.
+     * The last whole record of a plain (not compressed) file, read from its end backwards,
+     * past the remains of writes cut short; null when it holds none. Each line is read once.
      */
-    public static AuditChain.Link lastLink(Path plain) throws IOException {
+    public static AuditRecord lastRecord(Path plain) throws IOException {
         try (RandomAccessFile in = new RandomAccessFile(plain.toFile(), "r")) {
-            long end = in.length();
-            byte[] tail = new byte[0];
-            // read backwards, a block at a time, until a whole sealed line is found
-            for (long from = end; from > 0; ) {
+            long from = in.length();
+            // the start of a line whose beginning lies in a block not read yet
+            byte[] carry = new byte[0];
+            while (from > 0) {
                 int block = (int) Math.min(TAIL_BLOCK, from);
                 from -= block;
-                byte[] read = new byte[block + tail.length];
+                byte[] bytes = new byte[block + carry.length];
                 in.seek(from);
-                in.readFully(read, 0, block);
-                System.arraycopy(tail, 0, read, block, tail.length);
-                tail = read;
-                String text = new String(tail, StandardCharsets.UTF_8);
-                String[] lines = text.split("\n", -1);
-                // the first line may be cut by the block's start, unless the file starts there
-                for (int i = lines.length - 1; i >= (from == 0 ? 0 : 1); i--) {
-                    if (!lines[i].isEmpty()) {
-                        AuditRecord record = AuditReader.parse("", 0, lines[i]);
-                        if (record != null && record.link() != null) {
-                            return record.link();
+                in.readFully(bytes, 0, block);
+                System.arraycopy(carry, 0, bytes, block, carry.length);
+                int end = bytes.length;
+                for (int i = bytes.length - 1; i >= 0; i--) {
+                    if (bytes[i] == '\n') {
+                        AuditRecord record = record(bytes, i + 1, end);
+                        if (record != null) {
+                            return record;
                         }
+                        end = i;
                     }
                 }
+                if (from == 0) {
+                    return record(bytes, 0, end);
+                }
+                carry = Arrays.copyOf(bytes, end);
             }
         }
         return null;
+    }
+
+    /** The record the bytes from {@code from} to {@code to} hold, or null. */
+    private static AuditRecord record(byte[] bytes, int from, int to) {
+        return to > from ? AuditReader.parse("", 0, new String(bytes, from, to - from, StandardCharsets.UTF_8)) : null;
     }
 
     /** The file's bytes, decompressed if it is a {@code .gz}. */

@@ -139,15 +139,16 @@ public final class Receiver {
     }
 
     /**
-     * The last link of the chain: the last sealed record of the active file, read from its
-     * end, else of the newest rolled file that has one (from its summary, or read); null for
-     * an archive without records.
+     * The last link of the chain: of the last whole record of the active file, read from its
+     * end, else of the newest rolled file that holds a record (from its summary, or read);
+     * null for an archive without records, or one whose last record was written before the
+     * chain existed (the chain then starts anew).
      */
     private static AuditChain.Link chainHead(Path active, List<Path> rolled, Statistics statistics) throws IOException {
         if (Files.isRegularFile(active) && Files.size(active) > 0) {
-            AuditChain.Link last = AuditFiles.lastLink(active);
+            AuditRecord last = AuditFiles.lastRecord(active);
             if (last != null) {
-                return last;
+                return last.link();
             }
         }
         for (int i = rolled.size() - 1; i >= 0; i--) {
@@ -159,21 +160,24 @@ public final class Receiver {
             if (summary != null && summary.identity().lastSeq() > 0) {
                 return new AuditChain.Link(null, summary.identity().lastSeq(), summary.identity().lastHash());
             }
-            AuditChain.Link last = file.getFileName().toString().endsWith(".gz") ? lastLinkRead(file) : AuditFiles.lastLink(file);
+            if (summary != null && summary.segment().records() > 0) {
+                return null; // records from before the chain
+            }
+            AuditRecord last = file.getFileName().toString().endsWith(".gz") ? lastRecordRead(file) : AuditFiles.lastRecord(file);
             if (last != null) {
-                return last;
+                return last.link();
             }
         }
         return null;
     }
 
-    /** The last link of a compressed file, read whole: only when it has no valid summary. */
-    private static AuditChain.Link lastLinkRead(Path file) {
-        AuditChain.Link last = null;
+    /** The last whole record of a compressed file, read whole: only when it has no valid summary. */
+    private static AuditRecord lastRecordRead(Path file) {
+        AuditRecord last = null;
         try (AuditReader reader = AuditReader.open(List.of(file), null, lines -> { })) {
             for (AuditReader.Entry entry; (entry = reader.next()) != null; ) {
-                if (entry instanceof AuditRecord record && record.link() != null) {
-                    last = record.link();
+                if (entry instanceof AuditRecord record) {
+                    last = record;
                 }
             }
         }

@@ -121,7 +121,7 @@ public final class AuditReplay {
                     return null;
                 }
                 if (entry instanceof AuditRecord record) {
-                    identity.link(record.link());
+                    identity.record(record.link());
                     if (record.counts()) {
                         statistics.count(segment, record);
                     } else if (!record.superseded()) {

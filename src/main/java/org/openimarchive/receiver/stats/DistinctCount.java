@@ -22,10 +22,12 @@ final class DistinctCount {
     static final int NOMINAL_ENTRIES = 8192;
     /** 1/sqrt(k) for a Theta sketch of k nominal entries. */
     static final double RELATIVE_STANDARD_ERROR = 0.011;
+    /** The most a written sketch takes: a header and two entries per nominal entry. */
+    private static final int MAX_BYTES = 64 + 16 * NOMINAL_ENTRIES;
 
     private final UpdateSketch sketch = UpdateSketch.builder().setNominalEntries(NOMINAL_ENTRIES).build();
-    /** The union of what was merged in, or null before anything was. */
-    private CompactSketch merged;
+    /** What was merged in, kept as a union that more can join; null before anything was. */
+    private Union merged;
 
     void add(String value) {
         sketch.update(value);
@@ -37,12 +39,21 @@ final class DistinctCount {
     }
 
     private void merge(Sketch other) {
-        merged = merged == null ? other.compact() : union(merged, other);
+        if (other.isEmpty()) {
+            return;
+        }
+        if (merged == null) {
+            merged = SetOperation.builder().setNominalEntries(NOMINAL_ENTRIES).buildUnion();
+        }
+        merged.union(other);
     }
 
     /** What this count holds: its own values and what was merged in. */
     Sketch result() {
-        return merged == null ? sketch : union(merged, sketch);
+        if (merged == null) {
+            return sketch;
+        }
+        return sketch.isEmpty() ? merged.getResult() : union(merged.getResult(), sketch);
     }
 
     void write(DataOutput out) throws IOException {
@@ -51,12 +62,15 @@ final class DistinctCount {
         out.write(bytes);
     }
 
-    static DistinctCount read(DataInput in) throws IOException {
-        byte[] bytes = new byte[in.readInt()];
+    /** Merges in a count that {@link #write} wrote. */
+    void read(DataInput in) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > MAX_BYTES) {
+            throw new IOException("not the length of a sketch: " + length);
+        }
+        byte[] bytes = new byte[length];
         in.readFully(bytes);
-        DistinctCount count = new DistinctCount();
-        count.merge(CompactSketch.heapify(Memory.wrap(bytes)));
-        return count;
+        merge(CompactSketch.heapify(Memory.wrap(bytes)));
     }
 
     void appendJson(StringBuilder out) {

@@ -17,7 +17,7 @@ import java.util.TreeMap;
  */
 public final class Segment {
 
-    final Tally total = new Tally();
+    Tally total = new Tally();
     final TreeMap<LocalDate, Tally> days = new TreeMap<>();
     /** The earliest receipt counted, or null. */
     Instant since;
@@ -87,7 +87,7 @@ public final class Segment {
         s.records = in.readLong();
         long since = in.readLong();
         s.since = since == Long.MIN_VALUE ? null : Instant.ofEpochMilli(since);
-        s.total.merge(Tally.read(in));
+        s.total = Tally.read(in);
         for (int i = in.readInt(); i > 0; i--) {
             s.days.put(LocalDate.ofEpochDay(in.readLong()), Tally.read(in));
         }

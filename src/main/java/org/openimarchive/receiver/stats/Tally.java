@@ -143,7 +143,7 @@ final class Tally {
             t.byConversationKind.put(in.readUTF(), in.readLong());
         }
         for (DistinctCount count : List.of(t.senders, t.receivers, t.groups, t.conversations)) {
-            count.merge(DistinctCount.read(in));
+            count.read(in);
         }
         for (Breakdown<Integer> breakdown : List.of(t.byContentType, t.bySenderPlatformID, t.byMsgFrom, t.byStatus)) {
             breakdown.read(in);
