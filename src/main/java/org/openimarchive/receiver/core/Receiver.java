@@ -12,6 +12,7 @@ import org.apache.logging.log4j.Logger;
 import org.openimarchive.receiver.audit.AuditChain;
 import org.openimarchive.receiver.audit.AuditChainWriter;
 import org.openimarchive.receiver.audit.AuditDirectoryLock;
+import org.openimarchive.receiver.audit.AuditDirectoryUsage;
 import org.openimarchive.receiver.audit.AuditFileIdentity;
 import org.openimarchive.receiver.audit.AuditFiles;
 import org.openimarchive.receiver.audit.AuditHealth;
@@ -259,6 +260,11 @@ public final class Receiver {
 
     public AuditHealth health() {
         return health;
+    }
+
+    /** The audit directory's files, bytes and free room, measured now. */
+    public AuditDirectoryUsage auditUsage() {
+        return AuditDirectoryUsage.of(config.auditDir());
     }
 
     public Clock clock() {
