@@ -138,16 +138,16 @@ public final class CallbackParser {
             }
             JsonObject object = parser.getObject();
             if (parser.hasNext()) {
-                throw syntaxError(parser.getLocation());
+                throw syntaxError(parser.getLocation(), text);
             }
             return object;
         } catch (RuntimeException e) {
-            throw refusalOf(e);
+            throw refusalOf(e, text);
         }
     }
 
     /** Parsson's ways of saying no: a located syntax error, or unchecked exceptions with fixed texts. */
-    private static InvalidCallbackException refusalOf(RuntimeException e) {
+    private static InvalidCallbackException refusalOf(RuntimeException e, String text) {
         String message = String.valueOf(e.getMessage());
         if (message.startsWith("Duplicate key")) {
             return InvalidCallbackException.duplicateKey();
@@ -156,7 +156,7 @@ public final class CallbackParser {
             return InvalidCallbackException.tooDeep();
         }
         if (e instanceof JsonParsingException p) {
-            return syntaxError(p.getLocation());
+            return syntaxError(p.getLocation(), text);
         }
         if (message.startsWith("Number of BigDecimal source characters")
                 || e instanceof ArithmeticException || e instanceof NumberFormatException) {
@@ -166,10 +166,23 @@ public final class CallbackParser {
         return InvalidCallbackException.notJson();
     }
 
-    private static InvalidCallbackException syntaxError(JsonLocation at) {
-        return at == null
-                ? InvalidCallbackException.notJson()
-                : InvalidCallbackException.notJsonAt(at.getLineNumber(), at.getColumnNumber());
+    /**
+     * The fault at {@code at}. Parsson places an unexpected end of the text past it (a column
+     * twice the line's length): a place beyond the text is its end, just after its last
+     * character.
+     */
+    private static InvalidCallbackException syntaxError(JsonLocation at, String text) {
+        if (at == null) {
+            return InvalidCallbackException.notJson();
+        }
+        String[] lines = text.split("\n", -1);
+        long line = at.getLineNumber();
+        long column = at.getColumnNumber();
+        if (line < 1 || line > lines.length || column > lines[(int) line - 1].length() + 1) {
+            line = lines.length;
+            column = lines[lines.length - 1].length() + 1;
+        }
+        return InvalidCallbackException.notJsonAt(line, column);
     }
 
     private static String typeName(JsonParser.Event event) {

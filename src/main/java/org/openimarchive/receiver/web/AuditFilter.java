@@ -1,12 +1,18 @@
 package org.openimarchive.receiver.web;
 
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import org.openimarchive.receiver.audit.AuditLineFormat;
 import org.openimarchive.receiver.audit.AuditRecord;
 import org.openimarchive.receiver.audit.AuditWriteException;
@@ -36,15 +42,24 @@ public final class AuditFilter extends HttpFilter {
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain) {
-        long start = System.nanoTime();
-        CallbackExchange exchange = new CallbackExchange(
-                receiver.clock().instant(), request, receiver.config().maxBodyBytes(), receiver.config().bodyTimeout());
-        request.setAttribute(CallbackExchange.ATTRIBUTE, exchange);
+        CallbackExchange exchange;
+        if (request.getDispatcherType() == DispatcherType.ASYNC) {
+            // back from reading the body off the request's thread: the chain goes on
+            exchange = CallbackExchange.of(request);
+            exchange.restartChain();
+        } else {
+            exchange = new CallbackExchange(receiver.clock().instant(), request, receiver.config().maxBodyBytes(),
+                    receiver.config().bodyTimeout());
+            request.setAttribute(CallbackExchange.ATTRIBUTE, exchange);
+        }
         try {
             chain.doFilter(request, response);
         } catch (IOException | ServletException | RuntimeException e) {
             receiver.operations().error("Unexpected failure while handling a callback", e);
             exchange.refuse(Refusal.INTERNAL_ERROR, "the receiver failed; see its log");
+        }
+        if (exchange.bodyState() == CallbackExchange.BodyState.READING && exchange.refusal() == null) {
+            return; // the body arrives off this thread; the request comes back through the chain
         }
         int status;
         AuditRecord.Outcome outcome;
@@ -63,7 +78,7 @@ public final class AuditFilter extends HttpFilter {
             status = finishRefused(exchange, response);
         }
         receiver.metrics().request(status == 200 ? outcome : AuditRecord.Outcome.REJECTED, status,
-                System.nanoTime() - start);
+                System.nanoTime() - exchange.startNanos());
     }
 
     /** Records, then answers; returns the status sent. */
@@ -102,21 +117,25 @@ public final class AuditFilter extends HttpFilter {
     private int finishRefused(CallbackExchange exchange, HttpServletResponse response) {
         HttpServletRequest request = exchange.request();
         Refusal refusal = exchange.refusal();
+        // the body as far as it was read: a refusal before the body (a source not allowed, an
+        // unknown command, a wrong method or content type) reads none of it
         Long bodyBytes = null;
         String bodySha256 = null;
-        if (refusal == Refusal.SOURCE_NOT_ALLOWED) {
-            // nothing of a source that is not allowed is read
-            long declared = request.getContentLengthLong();
-            bodyBytes = declared >= 0 ? declared : null;
+        byte[] body = exchange.bodyIfRead();
+        if (body != null) {
+            bodyBytes = (long) body.length;
+            bodySha256 = AuditLineFormat.sha256Hex(body);
         } else {
             try {
-                byte[] body = exchange.body();
-                bodyBytes = (long) body.length;
-                bodySha256 = AuditLineFormat.sha256Hex(body);
+                if (exchange.bodyState() == CallbackExchange.BodyState.DONE) {
+                    exchange.body();
+                }
+                long declared = request.getContentLengthLong();
+                bodyBytes = declared >= 0 ? declared : null;
             } catch (RequestBody.RefusedException e) {
                 bodyBytes = e.bytes();
             } catch (IOException e) {
-                // the sender went away while sending: what was read is not known whole
+                // the sender went away while sending, or sent what could not be read: not known whole
             }
         }
         try {
@@ -136,29 +155,44 @@ public final class AuditFilter extends HttpFilter {
         if (refusal == Refusal.METHOD_NOT_ALLOWED) {
             response.setHeader("Allow", "POST");
         }
-        boolean tooLarge = refusal == Refusal.BODY_TOO_LARGE;
-        if (refusal == Refusal.BODY_TOO_SLOW || tooLarge && request.getContentLengthLong() > RequestBody.SWALLOW_BYTES) {
-            // not worth waiting for or reading: the connection ends with the reply
+        boolean unread = exchange.hasUnreadBody();
+        if (refusal == Refusal.BODY_TOO_SLOW || unread) {
+            // nothing waits for a body the receiver will not use: the connection ends with the reply
             response.setHeader("Connection", "close");
         }
-        send(response, refusal.status(), Reply.error(refusal, exchange.detail()));
-        if (tooLarge) {
-            // after the reply is out: drop what follows of the body (bounded), so that the
-            // sender, still sending, is not answered with a reset that loses the reply
-            swallowRest(request);
+        if (unread && exchange.bodyState() == CallbackExchange.BodyState.NOT_READ && request.isAsyncSupported()) {
+            // a container drains what is left of a body it hands to no one, reading as it would
+            // for the application: blocking, a thread per stalled sender, until its read timeout.
+            // In non-blocking mode it takes what is there and closes.
+            AsyncContext async = request.startAsync();
+            try {
+                request.getInputStream().setReadListener(new UnreadBody());
+            } catch (IOException | IllegalStateException e) {
+                // the container gives no non-blocking reads: it drains as it does
+            }
+            send(response, refusal.status(), Reply.error(refusal, exchange.detail()));
+            async.complete();
+            return refusal.status();
         }
+        send(response, refusal.status(), Reply.error(refusal, exchange.detail()));
         return refusal.status();
     }
 
-    /** Drops the rest of a body too large, if it is not much larger. */
-    private static void swallowRest(HttpServletRequest request) {
-        if (request.getContentLengthLong() > RequestBody.SWALLOW_BYTES) {
-            return;
+    /** Reads nothing: a body the receiver will not use is left where it is. */
+    private static final class UnreadBody implements ReadListener {
+        @Override
+        public void onDataAvailable() {
+            // not wanted
         }
-        try {
-            RequestBody.swallow(request.getInputStream(), RequestBody.SWALLOW_BYTES);
-        } catch (IOException e) {
-            // the sender has gone
+
+        @Override
+        public void onAllDataRead() {
+            // not wanted
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            // the connection ends with the reply
         }
     }
 
@@ -190,12 +224,25 @@ public final class AuditFilter extends HttpFilter {
      * token replaced by {@code ***}, so that no record holds a token in any encoding.
      */
     private static String uri(HttpServletRequest request, PathTokens tokens) {
-        String query = request.getQueryString();
-        if (tokens == null) {
-            return query == null ? request.getRequestURI() : request.getRequestURI() + "?" + query;
+        return uri(request, tokens, false);
+    }
+
+    /**
+     * As {@link #uri(HttpServletRequest, PathTokens)}; {@code errorDispatch}: of the request
+     * an error page answers, as the container hands it over.
+     */
+    static String uri(HttpServletRequest request, PathTokens tokens, boolean errorDispatch) {
+        String rawPath = errorDispatch ? (String) request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) : request.getRequestURI();
+        // an error page is told the request's URI, not its query string
+        String query = errorDispatch ? null : request.getQueryString();
+        if (rawPath == null) {
+            rawPath = request.getRequestURI();
         }
-        String path = request.getContextPath() + request.getServletPath()
-                + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        if (tokens == null) {
+            return query == null ? rawPath : rawPath + "?" + query;
+        }
+        String path = errorDispatch ? URLDecoder.decode(rawPath.replace("+", "%2B"), StandardCharsets.UTF_8)
+                : request.getContextPath() + request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
         return tokens.redact(query == null ? path : path + "?" + query);
     }
 }

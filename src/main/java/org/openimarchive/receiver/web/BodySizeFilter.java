@@ -6,7 +6,10 @@ import org.openimarchive.receiver.config.ReceiverConfig;
 /**
  * Reads the body whole within {@code callback.maxBodyBytes}, refusing with 413 a declared
  * Content-Length over the limit before reading, and a chunked body as soon as it passes it;
- * and within {@code callback.bodyTimeoutSeconds}, refusing with 408 a body that trickles in.
+ * and within {@code callback.bodyTimeoutSeconds}, refusing with 408 a body that trickles in
+ * or stalls. The body is read without holding a container thread ({@link AsyncBody}): this
+ * filter starts the reading and stops the chain; the request comes back through the chain
+ * when the body is there, and this filter passes it on, or refuses it.
  */
 public final class BodySizeFilter extends CheckFilter {
 
@@ -18,6 +21,17 @@ public final class BodySizeFilter extends CheckFilter {
 
     @Override
     boolean check(CallbackExchange exchange) {
+        if (exchange.bodyState() == CallbackExchange.BodyState.NOT_READ) {
+            try {
+                exchange.startReadingBody();
+            } catch (IOException | IllegalStateException e) {
+                // the container would not read it asynchronously
+                exchange.bodyRead(null, null, e instanceof IOException io ? io : new IOException(e), false);
+            }
+            if (exchange.bodyState() == CallbackExchange.BodyState.READING) {
+                return false; // read off this thread: the chain goes on when the body is there
+            }
+        }
         try {
             exchange.body();
             return true;

@@ -12,8 +12,9 @@ import org.openimarchive.receiver.callback.ParsedCallback;
  * One request on its way through the filter chain: created by {@link AuditFilter}, which
  * turns what the other filters and the servlet decided into the audit record and the reply.
  * A request ends accepted (a message callback, bound), passed (another webhook, answered with
- * the neutral reply) or refused (a {@link Refusal} and its detail). Confined to the request's
- * thread.
+ * the neutral reply) or refused (a {@link Refusal} and its detail). Its body is read off the
+ * request's thread ({@link AsyncBody}); the exchange then goes through the chain again, on
+ * the async dispatch. Used by one thread at a time.
  */
 final class CallbackExchange {
 
@@ -24,6 +25,9 @@ final class CallbackExchange {
     private final int maxBodyBytes;
     private final Duration bodyTimeout;
 
+    private final long startNanos = System.nanoTime();
+    private volatile BodyState bodyState = BodyState.NOT_READ;
+    private volatile boolean bodyReadToItsEnd;
     private byte[] body;
     private RequestBody.RefusedException refusedBody;
     private IOException readFailure;
@@ -73,30 +77,85 @@ final class CallbackExchange {
         return request;
     }
 
+    /** Where the body is: not read, being read off the request's thread, or read (or refused, or failed). */
+    enum BodyState { NOT_READ, READING, DONE }
+
+    /** When the filter chain started on the request, as {@link System#nanoTime}. */
+    long startNanos() {
+        return startNanos;
+    }
+
     /**
-     * The whole body, read once within {@code callback.maxBodyBytes} and
-     * {@code callback.bodyTimeoutSeconds}; a failure is final too.
+     * Starts reading the body, within {@code callback.maxBodyBytes} and
+     * {@code callback.bodyTimeoutSeconds}, without holding the request's thread: a declared
+     * Content-Length over the limit is refused before a byte is read. The request comes back
+     * through the chain once the body has been read, or refused.
+     */
+    void startReadingBody() throws IOException {
+        long declared = request.getContentLengthLong();
+        if (declared > maxBodyBytes) {
+            bodyRead(null, new RequestBody.TooLargeException(declared), null, false);
+            return;
+        }
+        if (declared == 0) {
+            bodyRead(new byte[0], null, null, true);
+            return;
+        }
+        bodyState = BodyState.READING;
+        AsyncBody.start(this, declared, maxBodyBytes, bodyTimeout);
+    }
+
+    /** How the body ended: its bytes, or why not. */
+    void bodyRead(byte[] bytes, RequestBody.RefusedException refused, IOException failure, boolean toItsEnd) {
+        this.body = bytes;
+        this.refusedBody = refused;
+        this.readFailure = failure;
+        this.bodyReadToItsEnd = toItsEnd;
+        this.bodyState = BodyState.DONE;
+    }
+
+    BodyState bodyState() {
+        return bodyState;
+    }
+
+    /**
+     * Whether the request may have more of its body on the connection: one was announced
+     * and not read to its end. Its connection then closes with the reply, rather than wait
+     * for bytes the receiver will not use.
+     */
+    boolean hasUnreadBody() {
+        boolean announced = request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+        return announced && !bodyReadToItsEnd;
+    }
+
+    /**
+     * The whole body, once it has been read ({@link #startReadingBody}).
+     *
+     * @throws RequestBody.RefusedException too large or too slow
+     * @throws IOException the sender went away, or sent what could not be read
+     * @throws IllegalStateException before the body was read
      */
     byte[] body() throws IOException, RequestBody.RefusedException {
+        if (bodyState != BodyState.DONE) {
+            throw new IllegalStateException(FilterChainOrder.MESSAGE + " (the body was not read)");
+        }
         if (refusedBody != null) {
             throw refusedBody;
         }
         if (readFailure != null) {
             throw readFailure;
         }
-        if (body == null) {
-            try {
-                body = RequestBody.read(request.getInputStream(), request.getContentLengthLong(), maxBodyBytes,
-                        bodyTimeout, System::nanoTime);
-            } catch (RequestBody.RefusedException e) {
-                refusedBody = e;
-                throw e;
-            } catch (IOException e) {
-                readFailure = e;
-                throw e;
-            }
-        }
         return body;
+    }
+
+    /** The body's bytes if it was read whole, else null. */
+    byte[] bodyIfRead() {
+        return bodyState == BodyState.DONE && refusedBody == null && readFailure == null ? body : null;
+    }
+
+    /** The exchange goes through the chain again, on the async dispatch that follows the body's reading. */
+    void restartChain() {
+        stage = FilterChainOrder.AUDIT;
     }
 
     /** Ends the exchange as refused, unless it was already decided. */

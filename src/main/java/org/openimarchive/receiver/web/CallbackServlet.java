@@ -7,6 +7,10 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.openimarchive.receiver.audit.AuditRecord;
+import org.openimarchive.receiver.audit.AuditWriteException;
+import org.openimarchive.receiver.audit.RejectedRequest;
+import org.openimarchive.receiver.core.Receiver;
 
 /**
  * The callback endpoint. It is mapped to every path of the application but the operator
@@ -22,7 +26,7 @@ import java.io.IOException;
  */
 // "/*", not "/": a path prefix beats the containers' *.jsp mapping and Undertow's
 // welcome-file redirect of the bare context path, so every path reaches the filter chain
-@WebServlet(name = CallbackServlet.NAME, urlPatterns = "/*")
+@WebServlet(name = CallbackServlet.NAME, urlPatterns = "/*", asyncSupported = true)
 public final class CallbackServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
@@ -41,13 +45,36 @@ public final class CallbackServlet extends HttpServlet {
         }
     }
 
-    private static void sendContainerError(HttpServletRequest request, HttpServletResponse response)
-            throws IOException {
+    /**
+     * Answers, in OpenIM's shape, what the container refused before the filter chain saw it
+     * (a protected path such as {@code WEB-INF/}, a method it answers itself such as TRACE),
+     * after its audit record: every request that reaches the WAR leaves one.
+     */
+    private void sendContainerError(HttpServletRequest request, HttpServletResponse response) throws IOException {
         int status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) instanceof Integer code ? code : 500;
         Refusal refusal = Refusal.ofStatus(status);
-        byte[] body = Reply.error(status, refusal != null ? refusal.phrase() : "request refused",
-                "refused by the servlet container");
+        String detail = "refused by the servlet container";
+        Receiver receiver = ReceiverLifecycle.receiver(getServletContext());
+        if (!(request.getAttribute(CallbackExchange.ATTRIBUTE) instanceof CallbackExchange)) {
+            // an exchange has its record already: the audit filter wrote it
+            long declared = request.getContentLengthLong();
+            try {
+                receiver.recorder().refused(new RejectedRequest(receiver.clock().instant(), status, request.getRemoteAddr(),
+                        request.getHeader("operationID"), request.getMethod(), AuditFilter.uri(request, receiver.config()
+                        .pathTokens(), true), detail, declared >= 0 ? declared : null, null));
+                receiver.metrics().request(AuditRecord.Outcome.REJECTED, status, 0);
+            } catch (AuditWriteException e) {
+                receiver.metrics().auditWriteFailed();
+                status = Refusal.AUDIT_UNAVAILABLE.status();
+                refusal = Refusal.AUDIT_UNAVAILABLE;
+                detail = "the audit record could not be written";
+            }
+        }
+        byte[] body = Reply.error(status, refusal != null ? refusal.phrase() : "request refused", detail);
         response.resetBuffer();
+        if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
+            response.setHeader("Connection", "close"); // its body is not read
+        }
         JsonReplies.send(response, status, body);
     }
 }

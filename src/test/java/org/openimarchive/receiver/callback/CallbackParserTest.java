@@ -122,6 +122,15 @@ class CallbackParserTest {
         assertEquals("groupID: expected a string, got a number", refusal(textWith("ex", "\"\",\"groupID\":5")));
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"a\":|1|6", "{|1|2", "{\"a\":1,|1|8", "{\"a\":1}x|1|8", "{\"a\":tru}|1|9", "{\"sendID\":\"x\",\\n\"b\":|2|5"})
+    void aSyntaxErrorNamesWhereItIs(String body, int line, int column) {
+        // a body that ends too soon is at fault just after its last character, not past it
+        assertEquals("body is not valid JSON (line " + line + ", column " + column + ")",
+                refusal(utf8(body.replace("\\n", "\n"))));
+    }
+
     static Stream<Arguments> bad() {
         return Stream.of(
                 Arguments.of("bad/array-not-object.json", "body is an array, not a JSON object"),
@@ -129,7 +138,7 @@ class CallbackParserTest {
                 Arguments.of("bad/invalid-utf8.bin", "body is not valid UTF-8"),
                 Arguments.of("bad/missing-sendID.json", "sendID: missing"),
                 Arguments.of("bad/not-json.txt", "body is not valid JSON (line 1, column 2)"),
-                Arguments.of("bad/truncated.json", "body is not valid JSON (line 1, column 217)"),
+                Arguments.of("bad/truncated.json", "body is not valid JSON (line 1, column 117)"),
                 Arguments.of("bad/wrong-callbackCommand.json",
                         "callbackCommand: expected \"callbackAfterSendSingleMsgCommand\", got \"callbackBeforeSendSingleMsgCommand\""),
                 Arguments.of("bad/wrong-type-sessionType.json", "sessionType: expected a number, got a string"));
@@ -278,7 +287,7 @@ class CallbackParserTest {
         assertEquals("body has an unpaired UTF-16 surrogate escape",
                 refusal(utf8("{\"\\udc00\":1}")));
         assertEquals("body is empty", refusal(new byte[0]));
-        assertEquals("body is not valid JSON (line 2, column 2)", refusal(utf8(" \n")));
+        assertEquals("body is not valid JSON (line 2, column 1)", refusal(utf8(" \n")));
         assertEquals("body is a string, not a JSON object", refusal(utf8("\"x\"")));
         assertEquals("recvID: missing", refusal(utf8(
                 "{\"sendID\":\"a\",\"callbackCommand\":\"callbackAfterSendSingleMsgCommand\",\"serverMsgID\":\"s\"}")));
