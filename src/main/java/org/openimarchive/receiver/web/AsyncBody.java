@@ -17,7 +17,7 @@ import java.util.Arrays;
  * read and dropped, so that a sender still sending gets the reply rather than a reset), and
  * within the deadline (the {@link AsyncContext}'s timeout). Once the body is whole, too large,
  * too slow or broken, the exchange is told, and the request goes back through the filter
- * chain ({@link AsyncContext#dispatch()}), where the rest of the checks and the audit filter
+ * chain ({@link AsyncContext#dispatch(String)}), where the rest of the checks and the audit filter
  * take it on. Thread-safe: the container may call it from any thread.
  */
 final class AsyncBody implements ReadListener, AsyncListener {
@@ -105,7 +105,7 @@ final class AsyncBody implements ReadListener, AsyncListener {
         } else if (!settled) {
             settled = true;
             exchange.bodyRead(Arrays.copyOf(body, length), null, null, true);
-            async.dispatch();
+            async.dispatch(exchange.dispatchPath());
         }
     }
 
@@ -147,6 +147,6 @@ final class AsyncBody implements ReadListener, AsyncListener {
         }
         settled = true;
         exchange.bodyRead(null, refused, failure, toItsEnd);
-        async.dispatch();
+        async.dispatch(exchange.dispatchPath());
     }
 }

@@ -145,7 +145,7 @@ public final class AuditFilter extends HttpFilter {
                     request.getRemoteAddr(),
                     operationID(request, exchange.bodyOperationID()),
                     request.getMethod(),
-                    uri(request, receiver.config().pathTokens()),
+                    uri(exchange, receiver.config().pathTokens()),
                     exchange.detail(),
                     bodyBytes,
                     bodySha256));
@@ -223,26 +223,22 @@ public final class AuditFilter extends HttpFilter {
      * The request's URI as received; with path tokens, its decoded path and query with every
      * token replaced by {@code ***}, so that no record holds a token in any encoding.
      */
-    private static String uri(HttpServletRequest request, PathTokens tokens) {
-        return uri(request, tokens, false);
+    private static String uri(CallbackExchange exchange, PathTokens tokens) {
+        String query = exchange.queryString();
+        if (tokens == null) {
+            return query == null ? exchange.requestUri() : exchange.requestUri() + "?" + query;
+        }
+        String path = exchange.contextPath() + exchange.path();
+        return tokens.redact(query == null ? path : path + "?" + query);
     }
 
     /**
-     * As {@link #uri(HttpServletRequest, PathTokens)}; {@code errorDispatch}: of the request
-     * an error page answers, as the container hands it over.
+     * The URI of the request an error page answers, as the container hands it over: with path
+     * tokens, decoded, every token replaced by {@code ***}.
      */
-    static String uri(HttpServletRequest request, PathTokens tokens, boolean errorDispatch) {
-        String rawPath = errorDispatch ? (String) request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) : request.getRequestURI();
-        // an error page is told the request's URI, not its query string
-        String query = errorDispatch ? null : request.getQueryString();
-        if (rawPath == null) {
-            rawPath = request.getRequestURI();
-        }
-        if (tokens == null) {
-            return query == null ? rawPath : rawPath + "?" + query;
-        }
-        String path = errorDispatch ? URLDecoder.decode(rawPath.replace("+", "%2B"), StandardCharsets.UTF_8)
-                : request.getContextPath() + request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-        return tokens.redact(query == null ? path : path + "?" + query);
+    static String errorPageUri(HttpServletRequest request, PathTokens tokens) {
+        String uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String original
+                ? original : request.getRequestURI();
+        return tokens == null ? uri : tokens.redact(URLDecoder.decode(uri.replace("+", "%2B"), StandardCharsets.UTF_8));
     }
 }

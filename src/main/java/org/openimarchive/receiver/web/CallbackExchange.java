@@ -24,6 +24,10 @@ final class CallbackExchange {
     private final HttpServletRequest request;
     private final int maxBodyBytes;
     private final Duration bodyTimeout;
+    private final String requestUri;
+    private final String queryString;
+    private final String contextPath;
+    private final String path;
 
     private final long startNanos = System.nanoTime();
     private volatile BodyState bodyState = BodyState.NOT_READ;
@@ -44,6 +48,11 @@ final class CallbackExchange {
     CallbackExchange(Instant receivedAt, HttpServletRequest request, int maxBodyBytes, Duration bodyTimeout) {
         this.receivedAt = receivedAt;
         this.request = request;
+        // as received: a dispatch after the body is read may show the request other paths
+        this.requestUri = request.getRequestURI();
+        this.queryString = request.getQueryString();
+        this.contextPath = request.getContextPath();
+        this.path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
         this.maxBodyBytes = maxBodyBytes;
         this.bodyTimeout = bodyTimeout;
     }
@@ -79,6 +88,34 @@ final class CallbackExchange {
 
     /** Where the body is: not read, being read off the request's thread, or read (or refused, or failed). */
     enum BodyState { NOT_READ, READING, DONE }
+
+    /**
+     * Where the request goes back through the chain once its body is read: its path within
+     * the application, {@code /} for the bare context path (which a container cannot
+     * dispatch to by its empty name). The route is not found again.
+     */
+    String dispatchPath() {
+        return path.isEmpty() ? "/" : path;
+    }
+
+    /** The request's URI as received, without its query string. */
+    String requestUri() {
+        return requestUri;
+    }
+
+    /** The request's query string as received, or null. */
+    String queryString() {
+        return queryString;
+    }
+
+    /** The request's path within the application as received (decoded), empty for the bare context path. */
+    String path() {
+        return path;
+    }
+
+    String contextPath() {
+        return contextPath;
+    }
 
     /** When the filter chain started on the request, as {@link System#nanoTime}. */
     long startNanos() {

@@ -30,10 +30,12 @@ public final class CallbackRouteFilter extends CheckFilter {
 
     @Override
     boolean check(CallbackExchange exchange) {
+        if (exchange.command() != null) {
+            return true; // routed before its body was read: a dispatch does not route again
+        }
         HttpServletRequest request = exchange.request();
-        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
         PathTokens tokens = receiver().config().pathTokens();
-        Route route = route(path, request.getQueryString(), tokens);
+        Route route = route(exchange.path(), exchange.queryString(), tokens);
         if (route.command() == null) {
             exchange.refuse(Refusal.NOT_FOUND, tokens == null ? route.notFound() : tokens.redact(route.notFound()));
             return false;

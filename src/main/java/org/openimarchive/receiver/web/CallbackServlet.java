@@ -60,8 +60,8 @@ public final class CallbackServlet extends HttpServlet {
             long declared = request.getContentLengthLong();
             try {
                 receiver.recorder().refused(new RejectedRequest(receiver.clock().instant(), status, request.getRemoteAddr(),
-                        request.getHeader("operationID"), request.getMethod(), AuditFilter.uri(request, receiver.config()
-                        .pathTokens(), true), detail, declared >= 0 ? declared : null, null));
+                        request.getHeader("operationID"), request.getMethod(), AuditFilter.errorPageUri(request,
+                        receiver.config().pathTokens()), detail, declared >= 0 ? declared : null, null));
                 receiver.metrics().request(AuditRecord.Outcome.REJECTED, status, 0);
             } catch (AuditWriteException e) {
                 receiver.metrics().auditWriteFailed();

@@ -316,14 +316,47 @@ class CallbackIT {
     }
 
     @Test
-    void whatTheContainerRefusesInsideTheWarIsAnsweredInJson() throws Exception {
-        int before = war.auditRecords().size();
-        HttpResponse<String> response = war.send(HttpRequest.newBuilder(war.uri(DeployedWar.CONTEXT + "/WEB-INF/web.xml")).GET());
-        assertEquals(404, response.statusCode());
-        assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(""));
-        assertEquals("{\"actionCode\":1,\"errCode\":404,\"errMsg\":\"unknown command\","
-                + "\"errDlt\":\"refused by the servlet container\",\"nextCode\":0}", response.body());
-        assertEquals(before, war.auditRecords().size());
+    void whatTheContainerRefusesInsideTheWarIsAnsweredInJsonAndRecorded() throws Exception {
+        for (String method : new String[] {"GET", "POST"}) {
+            for (String path : new String[] {"/WEB-INF/web.xml", "/META-INF/context.xml"}) {
+                String operationID = newOperationID();
+                HttpResponse<String> response = war.send(HttpRequest.newBuilder(war.uri(DeployedWar.CONTEXT + path))
+                        .header("operationID", operationID).method(method, HttpRequest.BodyPublishers.ofString("{}")));
+                assertEquals(404, response.statusCode(), method + " " + path);
+                assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(""));
+                assertEquals("{\"actionCode\":1,\"errCode\":404,\"errMsg\":\"unknown command\","
+                        + "\"errDlt\":\"refused by the servlet container\",\"nextCode\":0}", response.body());
+                JsonObject record = war.auditRecord(operationID);
+                assertEquals(404, record.getInt("status"));
+                assertEquals(method, record.getString("method"));
+                assertEquals(DeployedWar.CONTEXT + path, record.getString("uri"));
+                assertEquals("refused by the servlet container", record.getString("error"));
+            }
+        }
+    }
+
+    @Test
+    void aTraceOnTheCallbackPathIsRecordedLikeAnyRefusal() throws Exception {
+        String operationID = newOperationID();
+        DeployedWar.RawResponse response = war.raw(("TRACE " + DeployedWar.COMMAND_PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "operationID: " + operationID + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        assertEquals(405, response.status());
+        JsonObject record = war.auditRecord(operationID);
+        assertEquals(405, record.getInt("status"));
+        assertEquals(json(response.body()).getString("errDlt"), record.getString("error"));
+    }
+
+    @Test
+    void aBrokenChunkedBodyIsRecordedWithTheDetailItWasAnswered() throws Exception {
+        String operationID = newOperationID();
+        DeployedWar.RawResponse response = war.raw(("POST " + DeployedWar.COMMAND_PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/json\r\noperationID: " + operationID + "\r\nTransfer-Encoding: chunked\r\n"
+                + "Connection: close\r\n\r\n2\r\n{}\r\nzz\r\n").getBytes(StandardCharsets.US_ASCII));
+        assertEquals(400, response.status(), response.body());
+        JsonObject record = war.auditRecord(operationID);
+        assertEquals(400, record.getInt("status"));
+        // README promises that a record's error is the errDlt sent
+        assertEquals(json(response.body()).getString("errDlt"), record.getString("error"));
     }
 
     /** Reads a response's status line and headers. */
