@@ -20,7 +20,7 @@ import java.util.Arrays;
  * chain ({@link AsyncContext#dispatch(String)}), where the rest of the checks and the audit filter
  * take it on. Thread-safe: the container may call it from any thread.
  */
-final class AsyncBody implements ReadListener, AsyncListener {
+final class AsyncBody implements ReadListener {
 
     private final CallbackExchange exchange;
     private final AsyncContext async;
@@ -52,7 +52,9 @@ final class AsyncBody implements ReadListener, AsyncListener {
         async.setTimeout(timeout.toMillis());
         ServletInputStream in = exchange.request().getInputStream();
         AsyncBody reader = new AsyncBody(exchange, async, in, declaredLength, limit);
-        async.addListener(reader);
+        Deadline deadline = new Deadline();
+        deadline.body = reader;
+        async.addListener(deadline);
         in.setReadListener(reader);
     }
 
@@ -114,25 +116,39 @@ final class AsyncBody implements ReadListener, AsyncListener {
         settle(null, t instanceof IOException io ? io : new IOException(t), false);
     }
 
-    @Override
-    public synchronized void onTimeout(AsyncEvent event) {
+    /** The deadline passed before the body was whole. */
+    private synchronized void timedOut() {
         settle(tooLarge ? new RequestBody.TooLargeException(limit + 1L) : new RequestBody.TooSlowException(length), null,
                 false);
     }
 
-    @Override
-    public void onError(AsyncEvent event) {
-        onError(event.getThrowable() != null ? event.getThrowable() : new IOException("the request failed"));
-    }
+    /**
+     * The body's deadline: the async context's timeout. A class of its own with a public
+     * constructor, as an application server (WildFly) installs every {@link AsyncListener}
+     * of a WAR as a component it could inject.
+     */
+    public static final class Deadline implements AsyncListener {
+        private volatile AsyncBody body;
 
-    @Override
-    public void onComplete(AsyncEvent event) {
-        // the reply went out
-    }
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            body.timedOut();
+        }
 
-    @Override
-    public void onStartAsync(AsyncEvent event) {
-        // not started again
+        @Override
+        public void onError(AsyncEvent event) {
+            body.onError(event.getThrowable() != null ? event.getThrowable() : new IOException("the request failed"));
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            // the reply went out
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            // not started again
+        }
     }
 
     /**
