@@ -101,12 +101,12 @@ public final class ReceiverMetrics {
                 .callback(callback -> callback.call(auditHealthy.getAsBoolean() ? 1 : 0))
                 .register(registry);
         GaugeWithCallback.builder()
-                .name("openim_callback_stats_files_to_count")
+                .name("openim_callback_stats_files_uncounted")
                 .help("Audit files that were there at start-up and are not yet counted into /stats; 0 once it is complete")
                 .callback(callback -> callback.call(startupCount.get().filesToDo()))
                 .register(registry);
         GaugeWithCallback.builder()
-                .name("openim_callback_stats_bytes_to_count")
+                .name("openim_callback_stats_bytes_uncounted")
                 .help("Bytes of the audit files that were there at start-up and are not yet counted into /stats")
                 .callback(callback -> callback.call(startupCount.get().bytesToDo()))
                 .register(registry);
