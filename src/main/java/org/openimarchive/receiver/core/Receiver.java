@@ -124,8 +124,7 @@ public final class Receiver {
             AuditChainWriter chainWriter = new AuditChainWriter(lines, chain, tornTail);
             Recorder recorder = new Recorder(chainWriter, new AuditLineFormat(config.auditContent()), statistics);
             AuditHealth health = new AuditHealth(dir);
-            ReceiverMetrics metrics = new ReceiverMetrics(() -> health.problem() == null,
-                    () -> statistics.progress().filesToDo());
+            ReceiverMetrics metrics = new ReceiverMetrics(() -> health.problem() == null, statistics::progress, dir);
             Receiver receiver = new Receiver(location, config, lines, lock, recorder, statistics, metrics, health, clock,
                     new StartupCount(earlier, active, statistics, lines.operations()));
             lines.onRollover(() -> receiver.rolled(chainWriter));

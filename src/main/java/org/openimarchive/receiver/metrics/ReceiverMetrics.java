@@ -4,19 +4,42 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
+import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
-import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+import org.openimarchive.receiver.audit.AuditDirectoryUsage;
 import org.openimarchive.receiver.audit.AuditRecord;
+import org.openimarchive.receiver.stats.Statistics;
 
 /**
  * The receiver's Prometheus metrics, in a registry of the deployment's own (so that a
  * redeploy starts clean): requests by outcome and status, messages by content type,
- * duplicates, handling time, audit write failures and audit health. Without exemplars and
- * native histograms: their sampling runs on a client-wide scheduler thread that would
- * outlive an undeployed WAR.
+ * duplicates, handling time, audit write failures and audit health; the audit directory's
+ * size and its disk's room, and the start-up count's progress, measured at each scrape; the
+ * JVM's and the process's own. Without exemplars and native histograms: their sampling runs
+ * on a client-wide scheduler thread that would outlive an undeployed WAR. For the same
+ * reason the JVM metrics are registered one by one, without
+ * {@code JvmMemoryPoolAllocationMetrics}: it adds a listener to the JVM's garbage
+ * collectors that nothing removes, which would keep an undeployed WAR's classes in memory.
  */
 public final class ReceiverMetrics {
 
@@ -35,9 +58,10 @@ public final class ReceiverMetrics {
 
     /**
      * @param auditHealthy  asked at every scrape
-     * @param filesToCount  asked at every scrape: audit files there at start-up not yet counted
+     * @param startupCount  asked at every scrape: how far the count of the audit files that were there at start-up is
+     * @param auditDir      the audit directory, measured at every scrape
      */
-    public ReceiverMetrics(BooleanSupplier auditHealthy, IntSupplier filesToCount) {
+    public ReceiverMetrics(BooleanSupplier auditHealthy, Supplier<Statistics.Progress> startupCount, Path auditDir) {
         requests = Counter.builder()
                 .name("openim_callback_requests")
                 .withoutExemplars()
@@ -65,7 +89,10 @@ public final class ReceiverMetrics {
                 .withoutExemplars()
                 .help("Time from the start of handling to the reply, audit write included")
                 .classicOnly()
-                .classicUpperBounds(0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2.5)
+                // up to and past OpenIM's callback timeout (webhooks.yml, 5 s), so that the
+                // alert rules can tell a p99 near it
+                .classicUpperBounds(0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5,
+                        1, 2.5, 4, 5, 10)
                 .register(registry);
         acceptedOk = requests.labelValues("accepted", "200");
         GaugeWithCallback.builder()
@@ -74,10 +101,52 @@ public final class ReceiverMetrics {
                 .callback(callback -> callback.call(auditHealthy.getAsBoolean() ? 1 : 0))
                 .register(registry);
         GaugeWithCallback.builder()
-                .name("openim_callback_stats_files_to_count")
+                .name("openim_callback_stats_files_uncounted")
                 .help("Audit files that were there at start-up and are not yet counted into /stats; 0 once it is complete")
-                .callback(callback -> callback.call(filesToCount.getAsInt()))
+                .callback(callback -> callback.call(startupCount.get().filesToDo()))
                 .register(registry);
+        GaugeWithCallback.builder()
+                .name("openim_callback_stats_bytes_uncounted")
+                .help("Bytes of the audit files that were there at start-up and are not yet counted into /stats")
+                .callback(callback -> callback.call(startupCount.get().bytesToDo()))
+                .register(registry);
+        registry.register(auditDirectory(auditDir));
+        JvmThreadsMetrics.builder().register(registry);
+        JvmBufferPoolMetrics.builder().register(registry);
+        JvmClassLoadingMetrics.builder().register(registry);
+        JvmCompilationMetrics.builder().register(registry);
+        JvmGarbageCollectorMetrics.builder().register(registry);
+        JvmMemoryMetrics.builder().register(registry);
+        JvmRuntimeInfoMetric.builder().register(registry);
+        ProcessMetrics.builder().register(registry);
+    }
+
+    /** The audit directory's gauges, from one listing of it per scrape. */
+    private static MultiCollector auditDirectory(Path dir) {
+        return () -> {
+            AuditDirectoryUsage usage = AuditDirectoryUsage.of(dir);
+            List<GaugeSnapshot> gauges = new ArrayList<>();
+            gauges.add(gauge("openim_callback_audit_directory_bytes",
+                    "Bytes on disk of the audit files (active and rolled, rolled ones compressed)", usage.bytes()));
+            gauges.add(gauge("openim_callback_audit_directory_files",
+                    "Audit files in the audit directory, active and rolled", usage.files()));
+            if (usage.freeBytes() >= 0) {
+                gauges.add(gauge("openim_callback_audit_disk_free_bytes",
+                        "Bytes the receiver may still write on the audit directory's file system", usage.freeBytes()));
+            }
+            try {
+                gauges.add(gauge("openim_callback_audit_disk_size_bytes",
+                        "Size in bytes of the audit directory's file system", Files.getFileStore(dir).getTotalSpace()));
+            } catch (IOException e) {
+                // the directory is gone: /health says so, and the gauge is left out rather than made up
+            }
+            return new MetricSnapshots(new ArrayList<>(gauges));
+        };
+    }
+
+    private static GaugeSnapshot gauge(String name, String help, double value) {
+        return GaugeSnapshot.builder().name(name).help(help)
+                .dataPoint(GaugeDataPointSnapshot.builder().value(value).build()).build();
     }
 
     public PrometheusRegistry registry() {
