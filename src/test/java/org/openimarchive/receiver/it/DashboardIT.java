@@ -60,6 +60,9 @@ class DashboardIT {
     /** The page refreshes every 10 s: one refresh, with room to spare. */
     static final Duration REFRESH_WAIT = Duration.ofSeconds(25);
     static final String DAYS = "14";
+    /** The page and what it loads, below the context: each container's test gets them too. */
+    static final List<String> PAGE_PATHS = List.of("/dashboard", "/dashboard/dashboard.css", "/dashboard/chart.umd.js",
+            "/dashboard/dashboard.js", "/dashboard/favicon.svg", "/dashboard/node");
 
     private static final LocalDate TODAY = LocalDate.now(ZoneOffset.UTC);
 
@@ -194,8 +197,9 @@ class DashboardIT {
     @Test
     void aSourceOutsideAdminSourcesGets403AndOpenImStillPostsToTheContext() throws Exception {
         try (DeployedWar war = DeployedWar.deploy(emptyDir, Map.of("callback.adminSources", "10.0.0.0/8"))) {
-            for (String path : List.of("/dashboard", "/dashboard/", "/dashboard/node", "/dashboard/dashboard.js",
-                    "/dashboard/dashboard.css", "/dashboard/chart.umd.js", "/dashboard/favicon.svg", "/dashboard/x", "/stats")) {
+            List<String> paths = new ArrayList<>(PAGE_PATHS);
+            paths.addAll(List.of("/dashboard/", "/dashboard/x", "/stats"));
+            for (String path : paths) {
                 HttpResponse<String> r = war.send(HttpRequest.newBuilder(war.uri(DeployedWar.CONTEXT + path)).GET());
                 assertEquals(403, r.statusCode(), path + ": " + r.body());
                 assertTrue(r.body().contains("is not in callback.adminSources"), r.body());
