@@ -2,6 +2,7 @@ package org.openimarchive.receiver.tool;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,10 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.openimarchive.receiver.audit.AuditDirectoryUsage;
 import org.openimarchive.receiver.audit.AuditReader;
 import org.openimarchive.receiver.audit.AuditRecord;
 import org.openimarchive.receiver.audit.AuditVerifier;
 import org.openimarchive.receiver.audit.HmacKeyFile;
+import org.openimarchive.receiver.dashboard.DashboardPage;
 import org.openimarchive.receiver.stats.AuditReplay;
 import org.openimarchive.receiver.stats.Statistics;
 
@@ -27,7 +30,7 @@ import org.openimarchive.receiver.stats.Statistics;
  * The operators' command for an audit directory:
  * <pre>
  *   verify  DIR [--key FILE] [--anchor SEQ:HASH]    check the hash chain; exit 0 only when intact
- *   summary DIR [--from DAY] [--to DAY] [--zone Z] [--days N]   the /stats figures
+ *   summary DIR [--from DAY] [--to DAY] [--zone Z] [--days N] [--html FILE]   the /stats figures
  *   find    DIR [--user U] [--conversation A,B] [--group G] [--from TIME] [--to TIME] [--content-type N]
  * </pre>
  * {@code find} prints matching accepted records as JSON lines. Every command reads one line
@@ -41,9 +44,11 @@ public final class AuditTool {
                   checks every record of every audit file against the hash chain, and that
                   it passes through the anchor (the head the receiver logged when it stopped);
                   exit 0 when intact, 1 at the first break (named), 2 on bad usage
-              summary DIR [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--zone ZONE] [--days N]
+              summary DIR [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--zone ZONE] [--days N] [--html FILE]
                   prints the /stats document: of the days --from to --to if given,
-                  else of the last --days days (default 30), days drawn in --zone (default UTC)
+                  else of the last --days days (default 30), days drawn in --zone (default UTC);
+                  with --html, also writes the receiver's dashboard of it to FILE, one
+                  self-contained HTML file that opens from disk
               find    DIR [--user ID] [--conversation ID,ID] [--group ID] [--from TIME] [--to TIME] [--content-type N]
                   prints the accepted messages (one-to-one and group) that match every filter, one
                   JSON object a line; --user matches a sender or a one-to-one receiver, --group a
@@ -88,7 +93,7 @@ public final class AuditTool {
         }
         Set<String> allowed = switch (args[0]) {
             case "verify" -> Set.of("key", "anchor");
-            case "summary" -> Set.of("from", "to", "zone", "days");
+            case "summary" -> Set.of("from", "to", "zone", "days", "html");
             case "find" -> Set.of("user", "conversation", "group", "from", "to", "content-type");
             default -> Set.of();
         };
@@ -165,7 +170,19 @@ public final class AuditTool {
         AuditReplay.Result result = new AuditReplay(!statistics.isPeriod(), false).replay(dir, statistics);
         err.printf("counted %d files: %d from their summaries, %,d records read%n", result.files(), result.summaries(),
                 result.records());
-        out.println(statistics.toJson());
+        String json = statistics.toJson();
+        out.println(json);
+        if (options.containsKey("html")) {
+            Path html = Path.of(options.get("html"));
+            String node = DashboardPage.nodeJson(false, null, AuditDirectoryUsage.of(dir));
+            try {
+                Files.writeString(html, DashboardPage.selfContained(json, node), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                err.println("cannot write " + html + ": " + e.getMessage());
+                return 1;
+            }
+            err.println("wrote the dashboard to " + html);
+        }
         return 0;
     }
 

@@ -96,6 +96,9 @@ abstract class TomcatIT {
             assertTrue(get(tomcat, "/metrics").body().contains("openim_callback_requests_total{outcome=\"accepted\",status=\"200\"} "
                     + good.size() + ".0"));
             assertEquals("{\"status\":\"UP\"}", get(tomcat, "/health").body());
+            for (String path : DashboardIT.PAGE_PATHS) {
+                assertEquals(200, get(tomcat, path).statusCode(), path);
+            }
             // the 3.0-3.4 style at the bare context path is served, not redirected
             HttpResponse<String> legacy = http.send(HttpRequest.newBuilder(tomcat.uri("/" + TomcatServer.APP
                             + "?command=callbackAfterSendSingleMsgCommand")).header("Content-Type", "application/json")

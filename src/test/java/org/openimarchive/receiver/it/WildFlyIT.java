@@ -71,6 +71,9 @@ class WildFlyIT {
             assertTrue(get(wildfly, "/metrics").body().contains("openim_callback_requests_total{outcome=\"rejected\",status=\"400\"} "
                     + Fixtures.bad().size() + ".0"));
             assertEquals("{\"status\":\"UP\"}", get(wildfly, "/health").body());
+            for (String path : DashboardIT.PAGE_PATHS) {
+                assertEquals(200, get(wildfly, path).statusCode(), path);
+            }
 
             for (String line : wildfly.log().split("\n")) {
                 assertFalse(line.contains(" ERROR "), "server.log: " + line);

@@ -1,6 +1,7 @@
 package org.openimarchive.receiver.tool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -113,6 +114,28 @@ class AuditToolTest {
     void summaryPrintsWhatStatsShows() {
         assertEquals(0, run("summary", dir.toString()));
         assertEquals(withoutGeneratedAt(live.toJson()), withoutGeneratedAt(out().strip()));
+    }
+
+    @Test
+    void summaryHtmlWritesTheDashboardAsOneFileThatLoadsNothing(@TempDir Path pages) throws Exception {
+        Path html = pages.resolve("dashboard.html");
+        assertEquals(0, run("summary", dir.toString(), "--html", html.toString()));
+        String page = Files.readString(html);
+        String stats = out().strip();
+        // the document printed is the one inlined, the script and Chart.js with it
+        assertTrue(page.contains("<script type=\"application/json\" id=\"openim-stats\">" + stats + "</script>"), page);
+        assertTrue(page.contains("<script type=\"application/json\" id=\"openim-node\">{\"live\":false,\"auditDirectory\":{\"files\":"));
+        assertTrue(page.contains("Chart.js v"), "Chart.js inlined");
+        assertTrue(page.contains("function daysShown(stats)"), "dashboard.js inlined");
+        // nothing to fetch: no script or style by URL, and a policy that allows only what is inlined
+        assertFalse(page.contains("<script src") || page.contains("rel=\"stylesheet\""), "no asset by URL");
+        assertTrue(page.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'sha256-"));
+        assertFalse(page.contains("sourceMappingURL"), "no source map to fetch");
+    }
+
+    @Test
+    void summaryHtmlToAFileThatCannotBeWrittenExitsOne(@TempDir Path pages) {
+        assertEquals(1, run("summary", dir.toString(), "--html", pages.resolve("no-such-dir/dashboard.html").toString()));
     }
 
     @Test
