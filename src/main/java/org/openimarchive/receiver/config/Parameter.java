@@ -52,7 +52,8 @@ record Parameter(String name, Default byDefault, Parser parser, String descripti
                     "/etc/openim-receiver/log4j2.xml"), Parser.LOG4J_XML,
                     "the absolute path of a log4j2 XML that replaces the built-in one, to re-route the loggers"),
             new Parameter(ADMIN_SOURCES, Default.of("127.0.0.0/8, ::1"), Parser.SOURCES,
-                    "who may read `/stats` and `/metrics`; same syntax and rules as `callback.allowedSources`"),
+                    "who may read `/stats`, `/metrics`, `/dashboard` and why `/health` is DOWN; same syntax and rules as "
+                            + "`callback.allowedSources`"),
             new Parameter(STATS_DAYS, Default.of("30"), Parser.wholeNumber(1, 366, "days"),
                     "recent days that `/stats` keeps per-day figures for"),
             new Parameter(STATS_TIME_ZONE, Default.of("UTC"), Parser.TIME_ZONE,
