@@ -14,13 +14,18 @@ import org.openimarchive.receiver.stats.Statistics;
 /**
  * Counts the audit files that were there when the receiver started into its statistics, on
  * a thread of its own, while callbacks are served: from their summaries where valid, else by
- * reading them (and writing the summary they lacked). Summaries whose file is gone are
- * removed first. {@link #stop} ends it within a moment, leaving no thread behind.
+ * reading them (and writing the summary they lacked), beginning a moment after the start.
+ * Summaries whose file is gone are removed first. {@link #stop} ends it within a moment, leaving no thread behind.
  */
 final class StartupCount {
 
     /** How long a stop waits for the thread: it checks whether to stop every 4,096 records. */
     private static final long STOP_WAIT_SECONDS = 10;
+    /**
+     * How long the count waits before it begins: the container finishes its start and the
+     * first callbacks are served without the count taking a CPU of this machine's two.
+     */
+    static final long START_DELAY_MILLIS = 2_000;
 
     private final List<Path> files;
     private final Path following;
@@ -49,6 +54,11 @@ final class StartupCount {
 
     private void run() {
         long start = System.nanoTime();
+        try {
+            Thread.sleep(START_DELAY_MILLIS);
+        } catch (InterruptedException e) {
+            return; // stopped before it began
+        }
         try {
             removeOrphanedSummaries();
             AuditReplay.Result result = new AuditReplay(true, true).replay(files, following, statistics, () -> stopping);

@@ -1,10 +1,8 @@
 package org.openimarchive.receiver.web;
 
-import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -156,45 +154,29 @@ public final class AuditFilter extends HttpFilter {
             response.setHeader("Allow", "POST");
         }
         boolean unread = exchange.hasUnreadBody();
-        if (refusal == Refusal.BODY_TOO_SLOW || unread) {
+        long declared = request.getContentLengthLong();
+        // a body not read is drained, within bounds, so that its sender reads the reply rather
+        // than a reset; not that of a source not allowed, nor one too large to be worth it
+        long drain = !unread || refusal == Refusal.SOURCE_NOT_ALLOWED || refusal == Refusal.BODY_TOO_SLOW
+                || declared > RequestBody.SWALLOW_BYTES ? 0 : RequestBody.SWALLOW_BYTES;
+        if (refusal == Refusal.BODY_TOO_SLOW || (unread && drain == 0)) {
             // nothing waits for a body the receiver will not use: the connection ends with the reply
             response.setHeader("Connection", "close");
         }
-        if (unread && exchange.bodyState() == CallbackExchange.BodyState.NOT_READ && request.isAsyncSupported()) {
-            // a container drains what is left of a body it hands to no one, reading as it would
-            // for the application: blocking, a thread per stalled sender, until its read timeout.
-            // In non-blocking mode it takes what is there and closes.
-            AsyncContext async = request.startAsync();
+        byte[] reply = Reply.error(refusal, exchange.detail());
+        if (unread && !exchange.bodyReadStarted() && request.isAsyncSupported()) {
             try {
-                request.getInputStream().setReadListener(new UnreadBody());
+                BodyDrain.replyThenDrain(exchange, drain, receiver.config().bodyTimeout(),
+                        () -> send(response, refusal.status(), reply));
+                return refusal.status();
             } catch (IOException | IllegalStateException e) {
                 // the container gives no non-blocking reads: it drains as it does
             }
-            send(response, refusal.status(), Reply.error(refusal, exchange.detail()));
-            async.complete();
-            return refusal.status();
         }
-        send(response, refusal.status(), Reply.error(refusal, exchange.detail()));
+        send(response, refusal.status(), reply);
         return refusal.status();
     }
 
-    /** Reads nothing: a body the receiver will not use is left where it is. */
-    private static final class UnreadBody implements ReadListener {
-        @Override
-        public void onDataAvailable() {
-            // not wanted
-        }
-
-        @Override
-        public void onAllDataRead() {
-            // not wanted
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            // the connection ends with the reply
-        }
-    }
 
     /** Nothing is acknowledged that is not written: 503. */
     private int auditUnavailable(AuditWriteException e, HttpServletResponse response) {

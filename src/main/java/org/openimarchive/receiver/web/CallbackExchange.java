@@ -32,6 +32,7 @@ final class CallbackExchange {
     private final long startNanos = System.nanoTime();
     private volatile BodyState bodyState = BodyState.NOT_READ;
     private volatile boolean bodyReadToItsEnd;
+    private volatile boolean bodyReadStarted;
     private byte[] body;
     private RequestBody.RefusedException refusedBody;
     private IOException readFailure;
@@ -139,6 +140,7 @@ final class CallbackExchange {
             return;
         }
         bodyState = BodyState.READING;
+        bodyReadStarted = true;
         AsyncBody.start(this, declared, maxBodyBytes, bodyTimeout);
     }
 
@@ -153,6 +155,11 @@ final class CallbackExchange {
 
     BodyState bodyState() {
         return bodyState;
+    }
+
+    /** Whether reading the body started (it is in non-blocking mode): what is left of it is the reader's. */
+    boolean bodyReadStarted() {
+        return bodyReadStarted;
     }
 
     /**

@@ -336,17 +336,6 @@ class CallbackIT {
     }
 
     @Test
-    void aTraceOnTheCallbackPathIsRecordedLikeAnyRefusal() throws Exception {
-        String operationID = newOperationID();
-        DeployedWar.RawResponse response = war.raw(("TRACE " + DeployedWar.COMMAND_PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                + "operationID: " + operationID + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        assertEquals(405, response.status());
-        JsonObject record = war.auditRecord(operationID);
-        assertEquals(405, record.getInt("status"));
-        assertEquals(json(response.body()).getString("errDlt"), record.getString("error"));
-    }
-
-    @Test
     void aBrokenChunkedBodyIsRecordedWithTheDetailItWasAnswered() throws Exception {
         String operationID = newOperationID();
         DeployedWar.RawResponse response = war.raw(("POST " + DeployedWar.COMMAND_PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"

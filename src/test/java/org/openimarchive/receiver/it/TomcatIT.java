@@ -104,6 +104,16 @@ abstract class TomcatIT {
                             + "?command=callbackAfterSendSingleMsgCommand")).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(message("legacy"))).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, legacy.statusCode(), legacy.body());
+            // TRACE: Tomcat refuses it itself (allowTrace is off) through the WAR's error page, which records it
+            HttpResponse<String> trace = http.send(HttpRequest.newBuilder(tomcat.uri(COMMAND_PATH)).header("operationID", "trace")
+                    .method("TRACE", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(405, trace.statusCode(), trace.body());
+            JsonObject traced = Files.readAllLines(base.resolve("logs/openim-audit/audit.jsonl")).stream()
+                    .filter(l -> l.contains("\"operationID\":\"trace\"")).map(l -> Json.createReader(new StringReader(l)).readObject())
+                    .findFirst().orElseThrow(() -> new AssertionError("no record of the TRACE"));
+            assertEquals(405, traced.getInt("status"));
+            assertEquals("TRACE", traced.getString("method"));
+            assertEquals(Json.createReader(new StringReader(trace.body())).readObject().getString("errDlt"), traced.getString("error"));
             assertCleanLogs(tomcat);
         }
     }

@@ -1,0 +1,121 @@
+package org.openimarchive.receiver.web;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * What follows the reply to a request refused before its body was read: the body is left
+ * where it is, or drained, never with a container thread. A container drains what is left of
+ * a body it hands to no one as it would read it for the application, blocking: a thread per
+ * stalled sender, until its read timeout. In non-blocking mode it takes what is there and
+ * closes. So the request is put in non-blocking mode and, when asked, what is left of the body
+ * (up to {@link RequestBody#SWALLOW_BYTES}, within the body's deadline) is read and dropped
+ * before the connection is given back, so that a sender still sending reads the reply rather
+ * than a reset. Thread-safe.
+ */
+final class BodyDrain implements ReadListener {
+
+    private final AsyncContext async;
+    private final ServletInputStream in;
+    private final long max;
+    private final byte[] chunk = new byte[8192];
+    private long drained;
+    private boolean done;
+
+    private BodyDrain(AsyncContext async, ServletInputStream in, long max) {
+        this.async = async;
+        this.in = in;
+        this.max = max;
+    }
+
+    /**
+     * Sends the reply of a refused request, then drops up to {@code max} bytes of what is left
+     * of its body (0: none, the connection closes) off the request's thread.
+     *
+     * @param reply writes the reply
+     */
+    static void replyThenDrain(CallbackExchange exchange, long max, Duration deadline, Runnable reply) throws IOException {
+        AsyncContext async = exchange.request().startAsync();
+        async.setTimeout(deadline.toMillis());
+        ServletInputStream in = exchange.request().getInputStream();
+        BodyDrain drain = new BodyDrain(async, in, max);
+        Deadline listener = new Deadline();
+        listener.drain = drain;
+        async.addListener(listener);
+        reply.run();
+        in.setReadListener(drain);
+        if (max == 0) {
+            drain.finish();
+        }
+    }
+
+    @Override
+    public synchronized void onDataAvailable() {
+        try {
+            while (!done && in.isReady()) {
+                int n = in.read(chunk);
+                if (n < 0) {
+                    return;
+                }
+                drained += n;
+                if (drained > max) {
+                    finish(); // more than is worth reading: the connection closes
+                }
+            }
+        } catch (IOException e) {
+            finish();
+        }
+    }
+
+    @Override
+    public void onAllDataRead() {
+        finish();
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        finish();
+    }
+
+    /** Gives the request back to the container, once. */
+    private synchronized void finish() {
+        if (!done) {
+            done = true;
+            async.complete();
+        }
+    }
+
+    /**
+     * The drain's deadline: the async context's timeout. A class of its own with a public
+     * constructor, as an application server (WildFly) installs every {@link AsyncListener}
+     * of a WAR as a component it could inject.
+     */
+    public static final class Deadline implements AsyncListener {
+        private volatile BodyDrain drain;
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            drain.finish();
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            drain.finish();
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            // given back
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            // not started again
+        }
+    }
+}
