@@ -49,6 +49,8 @@ public final class Statistics {
     private final LocalDate periodFrom;
     private final LocalDate periodTo;
     private Progress progress = Progress.COMPLETE;
+    /** The nodes whose records these are: none for files of no named node. */
+    private List<String> nodes = List.of();
 
     /**
      * How far counting the files that were there at start-up has come.
@@ -283,6 +285,14 @@ public final class Statistics {
         progress = Progress.COMPLETE;
     }
 
+    /**
+     * Names the nodes whose records these are: {@code /stats} shows {@code "node"} for one,
+     * the audit tool's summary of several directories {@code "nodes"}.
+     */
+    public synchronized void nodes(List<String> names) {
+        this.nodes = List.copyOf(names);
+    }
+
     /** How far counting the files there at start-up has come. */
     public synchronized Progress progress() {
         return progress;
@@ -298,7 +308,19 @@ public final class Statistics {
             since = current.since;
         }
         StringBuilder out = new StringBuilder(4096);
-        out.append("{\"since\":\"");
+        out.append('{');
+        if (nodes.size() == 1) {
+            out.append("\"node\":");
+            JsonText.appendString(out, nodes.get(0));
+            out.append(',');
+        } else if (!nodes.isEmpty()) {
+            out.append("\"nodes\":[");
+            for (int i = 0; i < nodes.size(); i++) {
+                JsonText.appendString(out.append(i == 0 ? "" : ","), nodes.get(i));
+            }
+            out.append("],");
+        }
+        out.append("\"since\":\"");
         Timestamps.FORMAT.formatTo(since != null ? since : createdAt, out);
         out.append("\",\"generatedAt\":\"");
         Timestamps.FORMAT.formatTo(now, out);
