@@ -162,6 +162,18 @@ public final class Statistics {
     }
 
     /**
+     * Counts a record read back as if it were being written now, with the duplicate window:
+     * what the audit tool does for several nodes' records merged in one.
+     */
+    public synchronized void countAsWritten(AuditRecord record) {
+        switch (record.outcome()) {
+            case ACCEPTED -> countAccepted(record.time(), record.msg(), record.duplicate());
+            case REJECTED -> countRefused(record.time(), record.status());
+            case PASSED -> countPassed(record.time(), record.command());
+        }
+    }
+
+    /**
      * Counts a message into {@code segment}.
      *
      * @return the hash of its ID, to add to the duplicate window; 0 when it adds none
