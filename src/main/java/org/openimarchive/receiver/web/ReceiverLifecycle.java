@@ -62,13 +62,14 @@ public final class ReceiverLifecycle implements ServletContextListener {
     /**
      * Answers {@code /health} DRAINING for {@code callback.drainSeconds} while callbacks are
      * still recorded, so that a load balancer checking it takes this node out of rotation;
-     * not when no request can reach the application any more: when the JVM is shutting down
-     * (the container stops as a whole, its connector paused first), or on Tomcat, which
-     * unmaps a context before it stops it (README, "Running several receivers").
+     * not where no request can reach the application any more: when the JVM is shutting down
+     * (the container stops as a whole, its connector paused first), or on Tomcat and Jetty,
+     * which unmap a context before they stop it (README, "Running several receivers").
      */
     private static void drain(ServletContext context, Receiver receiver) {
         long millis = receiver.config().drain().toMillis();
-        if (millis == 0 || context.getServerInfo().startsWith("Apache Tomcat") || jvmShuttingDown()) {
+        String server = context.getServerInfo();
+        if (millis == 0 || server.startsWith("Apache Tomcat") || server.startsWith("jetty/") || jvmShuttingDown()) {
             return;
         }
         receiver.drain();
