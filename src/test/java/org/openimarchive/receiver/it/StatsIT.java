@@ -1,6 +1,5 @@
 package org.openimarchive.receiver.it;
 
-import static org.openimarchive.receiver.it.Health.assertHealthUp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -168,7 +167,7 @@ class StatsIT {
             }
             HttpResponse<String> health = war.send(HttpRequest.newBuilder(war.uri(DeployedWar.CONTEXT + "/health")).GET());
             assertEquals(200, health.statusCode());
-            assertHealthUp(health.body());
+            assertEquals("{\"status\":\"UP\"}", health.body(), "the node's name is for admins");
         }
     }
 
