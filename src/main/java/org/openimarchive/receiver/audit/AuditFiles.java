@@ -6,6 +6,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -24,6 +25,8 @@ import java.util.zip.GZIPInputStream;
 public final class AuditFiles {
 
     public static final String ACTIVE = "audit.jsonl";
+    /** The name of the node that writes the directory, one line, written at each start (see README). */
+    public static final String NODE = "audit.node";
     /** What a rolled file's summary adds to its name (see {@link #summaryOf}). */
     public static final String SUMMARY_SUFFIX = ".summary";
 
@@ -148,5 +151,22 @@ public final class AuditFiles {
         Matcher m = ROLLED.matcher(file.getFileName().toString());
         m.matches();
         return m.group(group);
+    }
+
+    /** Names the node that writes {@code dir}, in {@link #NODE}: written whole, then renamed into place. */
+    public static void writeNode(Path dir, String node) throws IOException {
+        Path temporary = dir.resolve(NODE + ".tmp");
+        Files.writeString(temporary, node + "\n", StandardCharsets.UTF_8);
+        Files.move(temporary, dir.resolve(NODE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The node named in {@code dir}'s {@link #NODE}, or null when it has none (written before nodes had names). */
+    public static String node(Path dir) throws IOException {
+        Path file = dir.resolve(NODE);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        String node = Files.readString(file, StandardCharsets.UTF_8).strip();
+        return node.isEmpty() ? null : node;
     }
 }

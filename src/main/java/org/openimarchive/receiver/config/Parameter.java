@@ -8,12 +8,16 @@ import static org.openimarchive.receiver.config.ReceiverConfig.AUDIT_HMAC_KEY_FI
 import static org.openimarchive.receiver.config.ReceiverConfig.AUDIT_MAX_FILE_SIZE;
 import static org.openimarchive.receiver.config.ReceiverConfig.AUDIT_RETENTION_DAYS;
 import static org.openimarchive.receiver.config.ReceiverConfig.BODY_TIMEOUT_SECONDS;
+import static org.openimarchive.receiver.config.ReceiverConfig.DRAIN_SECONDS;
 import static org.openimarchive.receiver.config.ReceiverConfig.LOG4J_CONFIG;
 import static org.openimarchive.receiver.config.ReceiverConfig.MAX_BODY_BYTES;
+import static org.openimarchive.receiver.config.ReceiverConfig.NODE_NAME;
 import static org.openimarchive.receiver.config.ReceiverConfig.PATH_TOKEN;
 import static org.openimarchive.receiver.config.ReceiverConfig.STATS_DAYS;
 import static org.openimarchive.receiver.config.ReceiverConfig.STATS_TIME_ZONE;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
@@ -66,7 +70,29 @@ record Parameter(String name, Default byDefault, Parser parser, String descripti
                     "change-me-to-a-long-random-token"), Parser.PATH_TOKENS,
                     "a secret first path segment: only `<context>/<token>/<command>` and `<context>/<token>?command=` "
                             + "are served, anything else is answered 404; two tokens may be set while OpenIM moves "
-                            + "from one to the other; shown as `***` in the log, and never recorded"));
+                            + "from one to the other; shown as `***` in the log, and never recorded"),
+            new Parameter(NODE_NAME, Default.computed("the host name", "receiver-a",
+                    systemProperties -> Parser.NODE.parse(hostName())), Parser.NODE,
+                    "this receiver's name among several behind a load balancer: in the effective configuration, "
+                            + "`/stats`, `/health`, `/metrics` (`openim_callback_node_info`) and the file `audit.node` "
+                            + "beside the audit files"),
+            new Parameter(DRAIN_SECONDS, Default.of("5"), Parser.wholeNumber(0, 300, "seconds"),
+                    "seconds an undeploy or redeploy of the WAR alone first answers `/health` 503 `DRAINING` "
+                            + "while it still records callbacks, so that a load balancer "
+                            + "takes the node out of rotation; 0 stops at once"));
+
+    /** The host's name, cut to what a node name allows; {@code localhost} when it has none. */
+    static String hostName() {
+        String name;
+        try {
+            name = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            name = System.getenv("HOSTNAME");
+        }
+        String cut = name == null ? "" : name.replaceAll("[^A-Za-z0-9._-]", "-");
+        cut = cut.substring(0, Math.min(cut.length(), Parser.NODE_NAME_MAX));
+        return cut.isEmpty() ? "localhost" : cut;
+    }
 
     /**
      * Where the audit files go when {@value ReceiverConfig#AUDIT_DIR} is not set: beside the

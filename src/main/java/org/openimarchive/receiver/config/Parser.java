@@ -34,6 +34,17 @@ final class Parser {
     static final Parser PATH_TOKENS = new Parser("one or two tokens of " + PathTokens.MIN_LENGTH + " to "
             + PathTokens.MAX_LENGTH + " letters, digits, `-` or `_`, comma-separated", true, PathTokens::parse);
 
+    /** The longest node name. */
+    static final int NODE_NAME_MAX = 64;
+    private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9._-]{1," + NODE_NAME_MAX + "}");
+    /** A node's name: safe in a file, a JSON string and a Prometheus label as it is. */
+    static final Parser NODE = new Parser("1 to " + NODE_NAME_MAX + " letters, digits, `.`, `_` or `-`", text -> {
+        if (!NODE_NAME.matcher(text).matches()) {
+            throw refused(text, "is not a node name of 1 to " + NODE_NAME_MAX + " letters, digits, '.', '_' or '-'");
+        }
+        return text;
+    });
+
     private final String bounds;
     private final boolean secret;
     private final Function<String, Object> parse;

@@ -37,6 +37,8 @@ public final class ReceiverConfig {
     public static final String STATS_TIME_ZONE = "callback.stats.timeZone";
     public static final String AUDIT_HMAC_KEY_FILE = "callback.audit.hmacKeyFile";
     public static final String PATH_TOKEN = "callback.pathToken";
+    public static final String NODE_NAME = "callback.nodeName";
+    public static final String DRAIN_SECONDS = "callback.drainSeconds";
 
     /** The parameters' names, sorted. */
     private static final Set<String> NAMES = names();
@@ -153,6 +155,16 @@ public final class ReceiverConfig {
      */
     public PathTokens pathTokens() {
         return (PathTokens) values.get(PATH_TOKEN);
+    }
+
+    /** This receiver's name among several: the host name unless set. */
+    public String nodeName() {
+        return (String) values.get(NODE_NAME);
+    }
+
+    /** How long an undeploy first answers {@code /health} DRAINING while it still records callbacks. */
+    public Duration drain() {
+        return Duration.ofSeconds((Integer) values.get(DRAIN_SECONDS));
     }
 
     /** One line for the log: every parameter, its value and where the value came from. */

@@ -54,6 +54,8 @@ public final class Receiver {
     private final Clock clock;
     private final String location;
     private final StartupCount startupCount;
+    /** Set when the deployment is going away: {@code /health} says DRAINING while callbacks are still recorded. */
+    private volatile boolean draining;
 
     private Receiver(String location, ReceiverConfig config, AuditLineWriter lines, AuditDirectoryLock directoryLock, Recorder recorder,
                      Statistics statistics, ReceiverMetrics metrics, AuditHealth health, Clock clock, StartupCount startupCount) {
@@ -91,6 +93,12 @@ public final class Receiver {
     private static Receiver start(ReceiverConfig config, String location, Clock clock, AuditDirectoryLock lock) {
         Path dir = config.auditDir();
         Statistics statistics = new Statistics(config.statsTimeZone(), config.statsDays(), clock);
+        statistics.nodes(List.of(config.nodeName()));
+        try {
+            AuditFiles.writeNode(dir, config.nodeName());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write " + dir.resolve(AuditFiles.NODE) + ": " + e.getMessage(), e);
+        }
         // all the start reads of the archive: the end of its newest file, for the chain's head
         Path active = dir.resolve(AuditFiles.ACTIVE);
         AuditChain.Link head;
@@ -124,7 +132,8 @@ public final class Receiver {
             AuditChainWriter chainWriter = new AuditChainWriter(lines, chain, tornTail);
             Recorder recorder = new Recorder(chainWriter, new AuditLineFormat(config.auditContent()), statistics);
             AuditHealth health = new AuditHealth(dir);
-            ReceiverMetrics metrics = new ReceiverMetrics(() -> health.problem() == null, statistics::progress, dir);
+            ReceiverMetrics metrics = new ReceiverMetrics(config.nodeName(), () -> health.problem() == null,
+                    statistics::progress, dir);
             Receiver receiver = new Receiver(location, config, lines, lock, recorder, statistics, metrics, health, clock,
                     new StartupCount(earlier, active, statistics, lines.operations()));
             lines.onRollover(() -> receiver.rolled(chainWriter));
@@ -235,6 +244,19 @@ public final class Receiver {
         lines.close();
         directoryLock.close();
         return head;
+    }
+
+    /**
+     * The deployment is going away: from now on {@code /health} answers DRAINING, so that a
+     * load balancer takes this node out of rotation, while callbacks are recorded as ever
+     * until {@link #stop}.
+     */
+    public void drain() {
+        draining = true;
+    }
+
+    public boolean draining() {
+        return draining;
     }
 
     public ReceiverConfig config() {

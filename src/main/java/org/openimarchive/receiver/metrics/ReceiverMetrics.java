@@ -4,6 +4,7 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
@@ -57,11 +58,20 @@ public final class ReceiverMetrics {
     private final CounterDataPoint acceptedOk;
 
     /**
+     * @param node          the node's name, the label of {@code openim_callback_node_info}
      * @param auditHealthy  asked at every scrape
      * @param startupCount  asked at every scrape: how far the count of the audit files that were there at start-up is
      * @param auditDir      the audit directory, measured at every scrape
      */
-    public ReceiverMetrics(BooleanSupplier auditHealthy, Supplier<Statistics.Progress> startupCount, Path auditDir) {
+    public ReceiverMetrics(String node, BooleanSupplier auditHealthy, Supplier<Statistics.Progress> startupCount,
+                           Path auditDir) {
+        // an info metric, as Prometheus names a target's identity: joined on instance where a query needs the node
+        Info.builder()
+                .name("openim_callback_node_info")
+                .help("The receiver's node name (callback.nodeName), always 1")
+                .labelNames("node")
+                .register(registry)
+                .setLabelValues(node);
         requests = Counter.builder()
                 .name("openim_callback_requests")
                 .withoutExemplars()

@@ -5,7 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.openimarchive.receiver.audit.AuditFileIdentity;
 import org.openimarchive.receiver.audit.AuditFiles;
 import org.openimarchive.receiver.audit.AuditReader;
@@ -103,6 +106,91 @@ public final class AuditReplay {
             statistics.rebuilding(new Statistics.Progress(false, files.size(), files.size() - i - 1, records, bytesToDo));
         }
         return new Result(files.size(), records, skipped, List.copyOf(unreadable), summaries);
+    }
+
+    /**
+     * What counting several nodes' directories as one did.
+     *
+     * @param records         the records counted
+     * @param acrossNodes     accepted callbacks counted as duplicates because another node recorded
+     *                        their serverMsgID first (their own node's record does not say so)
+     */
+    public record NodesResult(long records, long skippedLines, List<String> unreadable, long acrossNodes) {
+    }
+
+    /**
+     * Counts several nodes' audit directories as one node holding all their records would
+     * have: every record read (no summaries), the directories merged in the order of their
+     * records' receipt ({@code time}; each directory's records are in order), a message
+     * counted as a duplicate when its node marked it so or when its {@code serverMsgID} is
+     * among the last {@link Statistics#DUPLICATE_WINDOW} messages counted from any node.
+     *
+     * @param acrossNodes told of each record counted as a duplicate across nodes
+     */
+    public static NodesResult replayNodes(List<Path> dirs, Statistics statistics, LongConsumer progress,
+                                          Consumer<AuditRecord> acrossNodes) throws IOException {
+        record Head(AuditRecord record, AuditReader reader) {
+        }
+        PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> a.record().time().compareTo(b.record().time()));
+        List<AuditReader> readers = new ArrayList<>();
+        long[] lines = {0};
+        long records = 0;
+        long skipped = 0;
+        long across = 0;
+        List<String> unreadable = new ArrayList<>();
+        try {
+            for (Path dir : dirs) {
+                long[] before = {0};
+                AuditReader reader = AuditReader.open(dir, read -> {
+                    lines[0] += read - before[0];
+                    before[0] = read;
+                    progress.accept(lines[0]);
+                });
+                readers.add(reader);
+                skipped += advance(reader, heads, unreadable, Head::new);
+            }
+            for (Head head; (head = heads.poll()) != null; ) {
+                AuditRecord record = head.record();
+                records++;
+                if (record.outcome() == AuditRecord.Outcome.ACCEPTED && !record.duplicate()
+                        && statistics.isDuplicate(record.msg().serverMsgID())) {
+                    across++;
+                    acrossNodes.accept(record);
+                    statistics.countAccepted(record.time(), record.msg(), true);
+                } else {
+                    statistics.countAsWritten(record);
+                }
+                skipped += advance(head.reader(), heads, unreadable, Head::new);
+            }
+        } finally {
+            readers.forEach(AuditReader::close);
+        }
+        return new NodesResult(records, skipped, List.copyOf(unreadable), across);
+    }
+
+    /**
+     * Puts the reader's next countable record among the heads; returns the lines skipped on
+     * the way (torn lines, records that count nothing).
+     */
+    private static <H> long advance(AuditReader reader, PriorityQueue<H> heads, List<String> unreadable,
+                                    java.util.function.BiFunction<AuditRecord, AuditReader, H> head) {
+        long skipped = 0;
+        for (AuditReader.Entry entry; (entry = reader.next()) != null; ) {
+            if (entry instanceof AuditRecord record) {
+                if (record.counts()) {
+                    heads.add(head.apply(record, reader));
+                    return skipped;
+                }
+                if (!record.superseded()) {
+                    skipped++;
+                }
+            } else if (entry instanceof AuditReader.TornLine) {
+                skipped++;
+            } else if (entry instanceof AuditReader.UnreadableFile file) {
+                unreadable.add(file.file() + ": " + file.reason());
+            }
+        }
+        return skipped;
     }
 
     /** What reading one file gave: its segment, the identity of what was read, or why not all of it. */

@@ -49,6 +49,8 @@ public final class Statistics {
     private final LocalDate periodFrom;
     private final LocalDate periodTo;
     private Progress progress = Progress.COMPLETE;
+    /** The nodes whose records these are: none for files of no named node. */
+    private List<String> nodes = List.of();
 
     /**
      * How far counting the files that were there at start-up has come.
@@ -156,6 +158,18 @@ public final class Statistics {
             case ACCEPTED -> count(segment, record.time(), record.msg(), record.duplicate());
             case REJECTED -> talliesOf(segment, record.time()).forEach(t -> t.refused(record.status()));
             case PASSED -> talliesOf(segment, record.time()).forEach(t -> t.passed(record.command()));
+        }
+    }
+
+    /**
+     * Counts a record read back as if it were being written now, with the duplicate window:
+     * what the audit tool does for several nodes' records merged in one.
+     */
+    public synchronized void countAsWritten(AuditRecord record) {
+        switch (record.outcome()) {
+            case ACCEPTED -> countAccepted(record.time(), record.msg(), record.duplicate());
+            case REJECTED -> countRefused(record.time(), record.status());
+            case PASSED -> countPassed(record.time(), record.command());
         }
     }
 
@@ -283,6 +297,14 @@ public final class Statistics {
         progress = Progress.COMPLETE;
     }
 
+    /**
+     * Names the nodes whose records these are: {@code /stats} shows {@code "node"} for one,
+     * the audit tool's summary of several directories {@code "nodes"}.
+     */
+    public synchronized void nodes(List<String> names) {
+        this.nodes = List.copyOf(names);
+    }
+
     /** How far counting the files there at start-up has come. */
     public synchronized Progress progress() {
         return progress;
@@ -298,7 +320,19 @@ public final class Statistics {
             since = current.since;
         }
         StringBuilder out = new StringBuilder(4096);
-        out.append("{\"since\":\"");
+        out.append('{');
+        if (nodes.size() == 1) {
+            out.append("\"node\":");
+            JsonText.appendString(out, nodes.get(0));
+            out.append(',');
+        } else if (!nodes.isEmpty()) {
+            out.append("\"nodes\":[");
+            for (int i = 0; i < nodes.size(); i++) {
+                JsonText.appendString(out.append(i == 0 ? "" : ","), nodes.get(i));
+            }
+            out.append("],");
+        }
+        out.append("\"since\":\"");
         Timestamps.FORMAT.formatTo(since != null ? since : createdAt, out);
         out.append("\",\"generatedAt\":\"");
         Timestamps.FORMAT.formatTo(now, out);

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.openimarchive.receiver.audit.AuditDirectoryUsage;
+import org.openimarchive.receiver.audit.AuditFiles;
 import org.openimarchive.receiver.audit.AuditReader;
 import org.openimarchive.receiver.audit.AuditRecord;
 import org.openimarchive.receiver.audit.AuditVerifier;
@@ -29,8 +30,8 @@ import org.openimarchive.receiver.stats.Statistics;
 /**
  * The operators' command for an audit directory:
  * <pre>
- *   verify  DIR [--key FILE] [--anchor SEQ:HASH]    check the hash chain; exit 0 only when intact
- *   summary DIR [--from DAY] [--to DAY] [--zone Z] [--days N] [--html FILE]   the /stats figures
+ *   verify  DIR... [--key FILE] [--anchor SEQ:HASH]    check each node's hash chain; exit 0 only when intact
+ *   summary DIR... [--from DAY] [--to DAY] [--zone Z] [--days N] [--html FILE]   the /stats figures, of several nodes as of one
  *   find    DIR [--user U] [--conversation A,B] [--group G] [--from TIME] [--to TIME] [--content-type N]
  * </pre>
  * {@code find} prints matching accepted records as JSON lines. Every command reads one line
@@ -40,13 +41,16 @@ public final class AuditTool {
 
     static final String USAGE = """
             usage: java -jar openim-audit-tool.jar COMMAND DIR [OPTIONS]
-              verify  DIR [--key FILE] [--anchor SEQ:HASH]
+              verify  DIR... [--key FILE] [--anchor SEQ:HASH]
                   checks every record of every audit file against the hash chain, and that
                   it passes through the anchor (the head the receiver logged when it stopped);
+                  several directories (one per node): each node's chain, --anchor not allowed;
                   exit 0 when intact, 1 at the first break (named), 2 on bad usage
-              summary DIR [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--zone ZONE] [--days N] [--html FILE]
+              summary DIR... [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--zone ZONE] [--days N] [--html FILE]
                   prints the /stats document: of the days --from to --to if given,
                   else of the last --days days (default 30), days drawn in --zone (default UTC);
+                  several directories (one per node): as one node holding all their records,
+                  a serverMsgID recorded by two nodes counted once (a duplicate);
                   with --html, also writes the receiver's dashboard of it to FILE, one
                   self-contained HTML file that opens from disk
               find    DIR [--user ID] [--conversation ID,ID] [--group ID] [--from TIME] [--to TIME] [--content-type N]
@@ -78,19 +82,32 @@ public final class AuditTool {
             err.print(USAGE);
             return 2;
         }
-        Path dir = Path.of(args[1]);
+        List<Path> dirs = new ArrayList<>();
+        int first = 1;
+        for (; first < args.length && !args[first].startsWith("--"); first++) {
+            dirs.add(Path.of(args[first]));
+        }
         Map<String, String> options;
         try {
-            options = options(args);
+            options = options(args, first);
+            if (dirs.isEmpty() || (dirs.size() > 1 && args[0].equals("find"))) {
+                throw new IllegalArgumentException(dirs.isEmpty() ? "no directory given" : "find reads one directory");
+            }
+            if (dirs.size() > 1 && options.containsKey("anchor")) {
+                throw new IllegalArgumentException("--anchor is one node's head: verify its directory alone with it");
+            }
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             err.print(USAGE);
             return 2;
         }
-        if (!Files.isDirectory(dir)) {
-            err.println("not a directory: " + dir);
-            return 2;
+        for (Path dir : dirs) {
+            if (!Files.isDirectory(dir)) {
+                err.println("not a directory: " + dir);
+                return 2;
+            }
         }
+        Path dir = dirs.get(0);
         Set<String> allowed = switch (args[0]) {
             case "verify" -> Set.of("key", "anchor");
             case "summary" -> Set.of("from", "to", "zone", "days", "html");
@@ -106,8 +123,8 @@ public final class AuditTool {
         }
         try {
             return switch (args[0]) {
-                case "verify" -> verify(dir, options);
-                case "summary" -> summary(dir, options);
+                case "verify" -> verify(dirs, options);
+                case "summary" -> summary(dirs, options);
                 case "find" -> find(dir, options);
                 default -> {
                     err.print(USAGE);
@@ -118,14 +135,14 @@ public final class AuditTool {
             err.println(e.getMessage());
             return 2;
         } catch (IOException e) {
-            err.println("cannot read " + dir + ": " + e.getMessage());
+            err.println("cannot read " + dirs + ": " + e.getMessage());
             return 1;
         }
     }
 
-    private static Map<String, String> options(String[] args) {
+    private static Map<String, String> options(String[] args, int first) {
         Map<String, String> options = new HashMap<>();
-        for (int i = 2; i < args.length; i += 2) {
+        for (int i = first; i < args.length; i += 2) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException("expected --option VALUE at: " + args[i]);
             }
@@ -134,26 +151,38 @@ public final class AuditTool {
         return options;
     }
 
-    private int verify(Path dir, Map<String, String> options) throws IOException {
+    private int verify(List<Path> dirs, Map<String, String> options) throws IOException {
         byte[] key = null;
         if (options.containsKey("key")) {
             key = HmacKeyFile.read(Path.of(options.get("key")));
         }
         AuditVerifier.Anchor anchor = options.containsKey("anchor") ? AuditVerifier.Anchor.parse(options.get("anchor")) : null;
-        AuditVerifier.Report report = new AuditVerifier(key).verify(dir, anchor, lines -> err.printf("... %,d lines%n", lines));
-        for (String note : report.notes()) {
-            out.println("note: " + note);
+        int status = 0;
+        for (Path dir : dirs) {
+            // each node's chain is its own: one line per directory, named by its node, when there are several
+            String prefix = dirs.size() == 1 ? "" : dir + " (node " + nodeOf(dir) + "): ";
+            AuditVerifier.Report report = new AuditVerifier(key).verify(dir, anchor, lines -> err.printf("... %,d lines%n", lines));
+            for (String note : report.notes()) {
+                out.println(prefix + "note: " + note);
+            }
+            if (report.intact()) {
+                out.printf("%sintact: %,d records in %d files%n", prefix, report.records(), report.files());
+            } else {
+                out.printf("%sBROKEN at %s%n(%,d records verified before it, in %d files)%n", prefix, report.breakAt(),
+                        report.records(), report.files());
+                status = 1;
+            }
         }
-        if (report.intact()) {
-            out.printf("intact: %,d records in %d files%n", report.records(), report.files());
-            return 0;
-        }
-        out.printf("BROKEN at %s%n(%,d records verified before it, in %d files)%n", report.breakAt(), report.records(),
-                report.files());
-        return 1;
+        return status;
     }
 
-    private int summary(Path dir, Map<String, String> options) throws IOException {
+    /** The node that wrote {@code dir}, from its {@code audit.node}; the directory's name when it has none. */
+    private static String nodeOf(Path dir) throws IOException {
+        String node = AuditFiles.node(dir);
+        return node != null ? node : String.valueOf(dir.toAbsolutePath().normalize().getFileName());
+    }
+
+    private int summary(List<Path> dirs, Map<String, String> options) throws IOException {
         ZoneId zone = ZoneId.of(options.getOrDefault("zone", "UTC"));
         Statistics statistics;
         if (options.containsKey("from") || options.containsKey("to")) {
@@ -166,15 +195,39 @@ public final class AuditTool {
         } else {
             statistics = new Statistics(zone, Integer.parseInt(options.getOrDefault("days", "30")), Clock.systemUTC());
         }
-        // a rolled file's summary stands for it where it is valid: a summary of a period reads every file
-        AuditReplay.Result result = new AuditReplay(!statistics.isPeriod(), false).replay(dir, statistics);
-        err.printf("counted %d files: %d from their summaries, %,d records read%n", result.files(), result.summaries(),
-                result.records());
+        List<String> nodes = new ArrayList<>();
+        for (Path dir : dirs) {
+            String node = dirs.size() == 1 ? AuditFiles.node(dir) : nodeOf(dir);
+            if (node != null) {
+                nodes.add(node);
+            }
+        }
+        statistics.nodes(nodes);
+        if (dirs.size() == 1) {
+            // a rolled file's summary stands for it where it is valid: a summary of a period reads every file
+            AuditReplay.Result result = new AuditReplay(!statistics.isPeriod(), false).replay(dirs.get(0), statistics);
+            err.printf("counted %d files: %d from their summaries, %,d records read%n", result.files(), result.summaries(),
+                    result.records());
+        } else {
+            long[] shown = {0};
+            AuditReplay.NodesResult result = AuditReplay.replayNodes(dirs, statistics,
+                    lines -> err.printf("... %,d lines%n", lines), record -> {
+                        if (shown[0]++ < 100) {
+                            err.printf("duplicate across nodes: serverMsgID %s at %s, recorded first by another node%n",
+                                    record.msg().serverMsgID(), record.at());
+                        }
+                    });
+            err.printf("counted %d nodes (%s) as one: %,d records read, %,d duplicates across nodes%n", dirs.size(),
+                    String.join(", ", nodes), result.records(), result.acrossNodes());
+            for (String unreadable : result.unreadable()) {
+                err.println("unreadable: " + unreadable);
+            }
+        }
         String json = statistics.toJson();
         out.println(json);
         if (options.containsKey("html")) {
             Path html = Path.of(options.get("html"));
-            String node = DashboardPage.nodeJson(false, null, AuditDirectoryUsage.of(dir));
+            String node = DashboardPage.nodeJson(false, null, usage(dirs));
             try {
                 Files.writeString(html, DashboardPage.selfContained(json, node), StandardCharsets.UTF_8);
             } catch (IOException e) {
@@ -184,6 +237,20 @@ public final class AuditTool {
             err.println("wrote the dashboard to " + html);
         }
         return 0;
+    }
+
+    /** The directories' files and bytes together; the least room left among them. */
+    private static AuditDirectoryUsage usage(List<Path> dirs) {
+        int files = 0;
+        long bytes = 0;
+        long free = Long.MAX_VALUE;
+        for (Path dir : dirs) {
+            AuditDirectoryUsage usage = AuditDirectoryUsage.of(dir);
+            files += usage.files();
+            bytes += usage.bytes();
+            free = Math.min(free, usage.freeBytes());
+        }
+        return new AuditDirectoryUsage(files, bytes, free);
     }
 
     private int find(Path dir, Map<String, String> options) throws IOException {

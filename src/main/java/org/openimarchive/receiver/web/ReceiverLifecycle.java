@@ -52,9 +52,45 @@ public final class ReceiverLifecycle implements ServletContextListener {
     public void contextDestroyed(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
         if (context.getAttribute(ATTRIBUTE) instanceof Receiver receiver) {
+            drain(context, receiver);
             context.removeAttribute(ATTRIBUTE);
             // a request the container stopped waiting for is answered 503 from here on: the head is the last record
             receiver.stop();
+        }
+    }
+
+    /**
+     * Answers {@code /health} DRAINING for {@code callback.drainSeconds} while callbacks are
+     * still recorded, so that a load balancer checking it takes this node out of rotation;
+     * not where no request can reach the application any more: when the JVM is shutting down
+     * (the container stops as a whole, its connector paused first), or on Tomcat and Jetty,
+     * which unmap a context before they stop it (README, "Running several receivers").
+     */
+    private static void drain(ServletContext context, Receiver receiver) {
+        long millis = receiver.config().drain().toMillis();
+        String server = context.getServerInfo();
+        if (millis == 0 || server.startsWith("Apache Tomcat") || server.startsWith("jetty/") || jvmShuttingDown()) {
+            return;
+        }
+        receiver.drain();
+        receiver.operations().info("OpenIM callback receiver at {} draining for {} s: /health answers DRAINING",
+                displayPath(context), millis / 1000);
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether the JVM runs its shutdown hooks (SIGTERM): a hook can no longer be added then. */
+    private static boolean jvmShuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
         }
     }
 

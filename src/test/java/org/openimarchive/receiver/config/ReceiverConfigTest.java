@@ -117,8 +117,8 @@ class ReceiverConfigTest {
                 "callback.allowedSource: unknown parameter; did you mean callback.allowedSources?",
                 "callback.colour: unknown parameter (known: callback.adminSources, callback.allowedSources, "
                         + "callback.audit.content, callback.audit.dir, callback.audit.hmacKeyFile, callback.audit.maxFileSize, "
-                        + "callback.audit.retentionDays, callback.bodyTimeoutSeconds, callback.log4jConfig, callback.maxBodyBytes, callback.pathToken, "
-                        + "callback.stats.days, callback.stats.timeZone)"), e.problems());
+                        + "callback.audit.retentionDays, callback.bodyTimeoutSeconds, callback.drainSeconds, callback.log4jConfig, "
+                        + "callback.maxBodyBytes, callback.nodeName, callback.pathToken, callback.stats.days, callback.stats.timeZone)"), e.problems());
         assertTrue(e.getMessage().startsWith("OpenIM callback receiver not started, invalid configuration: "
                 + "callback.audit.dir: 'relative/dir' must be an absolute path; "), e.getMessage());
     }
@@ -211,5 +211,25 @@ class ReceiverConfigTest {
         params.remove(ReceiverConfig.PATH_TOKEN);
         assertNull(load().pathTokens());
         assertTrue(load().describe().contains("callback.pathToken=none (default)"), load().describe());
+    }
+
+    @Test
+    void aNodeHasANameAndDrains() {
+        params.put(ReceiverConfig.AUDIT_DIR, dir.toString());
+        ReceiverConfig byDefault = load();
+        assertTrue(byDefault.nodeName().matches("[A-Za-z0-9._-]{1,64}"), byDefault.nodeName());
+        assertTrue(byDefault.describe().contains("callback.nodeName=" + byDefault.nodeName() + " (default)"),
+                byDefault.describe());
+        assertEquals(java.time.Duration.ofSeconds(5), byDefault.drain());
+
+        params.put(ReceiverConfig.NODE_NAME, "receiver-b.eu_1");
+        params.put(ReceiverConfig.DRAIN_SECONDS, "0");
+        assertEquals("receiver-b.eu_1", load().nodeName());
+        assertEquals(java.time.Duration.ZERO, load().drain());
+
+        params.put(ReceiverConfig.NODE_NAME, "node a");
+        params.put(ReceiverConfig.DRAIN_SECONDS, "301");
+        assertEquals(List.of("callback.nodeName: 'node a' is not a node name of 1 to 64 letters, digits, '.', '_' or '-'",
+                "callback.drainSeconds: '301' is not a whole number of seconds from 0 to 300"), problems());
     }
 }

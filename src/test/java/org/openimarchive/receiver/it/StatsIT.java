@@ -167,7 +167,7 @@ class StatsIT {
             }
             HttpResponse<String> health = war.send(HttpRequest.newBuilder(war.uri(DeployedWar.CONTEXT + "/health")).GET());
             assertEquals(200, health.statusCode());
-            assertEquals("{\"status\":\"UP\"}", health.body());
+            assertEquals("{\"status\":\"UP\"}", health.body(), "the node's name is for admins");
         }
     }
 

@@ -36,6 +36,8 @@ public final class TomcatServer implements AutoCloseable {
     private final Process process;
     private final int port;
     private final long launchedAt;
+    /** The command that started the JVM, to start it again on the same base and port. */
+    private List<String> command = List.of();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -135,7 +137,32 @@ public final class TomcatServer implements AutoCloseable {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(base.resolve("logs/catalina.out").toFile()).start();
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-        return new TomcatServer(base, process, port, launchedAt);
+        TomcatServer tomcat = new TomcatServer(base, process, port, launchedAt);
+        tomcat.command = List.copyOf(command);
+        return tomcat;
+    }
+
+    /**
+     * Starts this Tomcat again, stopped or killed, on the same base and port (the WAR in
+     * webapps is deployed again), and waits until it has started. The log of the run before
+     * is kept as catalina.out.N.
+     */
+    TomcatServer relaunch() throws Exception {
+        if (process.isAlive()) {
+            throw new IllegalStateException("Tomcat on " + port + " still runs");
+        }
+        Path out = base.resolve("logs/catalina.out");
+        int n = 1;
+        while (Files.exists(base.resolve("logs/catalina.out." + n))) {
+            n++;
+        }
+        Files.move(out, base.resolve("logs/catalina.out." + n));
+        Process again = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(again::destroyForcibly));
+        TomcatServer tomcat = new TomcatServer(base, again, port, System.nanoTime());
+        tomcat.command = command;
+        tomcat.awaitStarted();
+        return tomcat;
     }
 
     /** Waits until Tomcat has started, and checks that its connector is the one on our port. */

@@ -225,4 +225,48 @@ class AuditToolTest {
         assertEquals(withSummaries, withoutGeneratedAt(out()));
         assertTrue(withSummaries.contains("\"exact\":false"), withSummaries);
     }
+
+    /** Node b's directory: the message m0 again (as a load balancer's retry can record it), and one of its own. */
+    private Path nodeB(Path b) throws Exception {
+        AuditLineFormat format = new AuditLineFormat(ContentMode.FULL);
+        URL config = AuditLineWriter.class.getResource("/openim-receiver-log4j2.xml");
+        try (AuditLineWriter log = AuditLineWriter.start("tool-b", config, Map.of("auditDir", b.toString(), "maxFileSize", "2048",
+                "retentionDays", "30"))) {
+            AuditChainWriter trail = new AuditChainWriter(log, new AuditChain(null, 0, AuditChain.GENESIS), false);
+            String[][] messages = {{"m0", "alice", "bob"}, {"n1", "gina", "bob"}};
+            Instant sent = TODAY.atTime(12, 0, 1).toInstant(ZoneOffset.UTC);
+            for (String[] m : messages) {
+                String body = jakarta.json.Json.createObjectBuilder().add("sendID", m[1])
+                        .add("callbackCommand", "callbackAfterSendSingleMsgCommand").add("serverMsgID", m[0])
+                        .add("contentType", 101).add("sendTime", sent.toEpochMilli()).add("recvID", m[2]).build().toString();
+                ParsedCallback msg = new CallbackParser().parse(body.getBytes(StandardCharsets.UTF_8));
+                trail.write(format.accepted(sent, "127.0.0.1", "op-" + m[0], msg));
+                live.countAccepted(sent, msg.callback(), m[0].equals("m0"));
+            }
+        }
+        org.openimarchive.receiver.audit.AuditFiles.writeNode(b, "b");
+        org.openimarchive.receiver.audit.AuditFiles.writeNode(dir, "a");
+        return b;
+    }
+
+    @Test
+    void summaryOfSeveralNodesIsWhatOneNodeHoldingAllTheirRecordsShows(@TempDir Path b) throws Exception {
+        nodeB(b);
+        live.nodes(List.of("a", "b"));
+        assertEquals(0, run("summary", dir.toString(), b.toString()));
+        assertEquals(withoutGeneratedAt(live.toJson()).strip(), withoutGeneratedAt(out()).strip());
+        String err = this.err.toString(StandardCharsets.UTF_8);
+        assertTrue(err.contains("duplicate across nodes: serverMsgID m0 at audit.jsonl:1"), err);
+        assertTrue(err.contains("counted 2 nodes (a, b) as one: 9 records read, 1 duplicates across nodes"), err);
+        assertTrue(out().contains("\"total\":{\"messages\":6,\"duplicates\":1,"), out());
+    }
+
+    @Test
+    void verifyOfSeveralNodesChecksEachChain(@TempDir Path b) throws Exception {
+        nodeB(b);
+        assertEquals(0, run("verify", dir.toString(), b.toString()));
+        assertEquals(dir + " (node a): intact: 7 records in 1 files\n" + b + " (node b): intact: 2 records in 1 files\n", out());
+        assertEquals(2, run("verify", dir.toString(), b.toString(), "--anchor", "1:00"));
+        assertEquals(2, run("find", dir.toString(), b.toString()));
+    }
 }

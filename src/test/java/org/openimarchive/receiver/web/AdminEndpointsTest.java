@@ -41,6 +41,7 @@ class AdminEndpointsTest {
     Path dir;
 
     private Server server;
+    private ServletContextHandler context;
     private URI base;
     private final HttpClient client = HttpClient.newHttpClient();
 
@@ -62,13 +63,18 @@ class AdminEndpointsTest {
     }
 
     private void start(String adminSources) throws Exception {
+        start(adminSources, "0");
+    }
+
+    private void start(String adminSources, String drainSeconds) throws Exception {
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler("/app");
+        context = new ServletContextHandler("/app");
         context.setInitParameter(ReceiverConfig.AUDIT_DIR, dir.toString());
+        context.setInitParameter(ReceiverConfig.DRAIN_SECONDS, drainSeconds);
         context.setInitParameter(ReceiverConfig.ADMIN_SOURCES, adminSources);
         context.addEventListener(new ReceiverLifecycle());
         context.addFilter(new FilterHolder(new ForwardedFor()), "/*", EnumSet.of(DispatcherType.REQUEST));
@@ -108,6 +114,31 @@ class AdminEndpointsTest {
         HttpResponse<String> admin = get("/health", null);
         assertEquals(503, admin.statusCode());
         assertTrue(json(admin.body()).getString("reason").contains(dir.toString()), admin.body());
+    }
+
+    /**
+     * Jetty 12 stops routing to a context before its listeners hear of the stop (a request
+     * then gets 404), as Tomcat does: a drain could keep no load balancer informed, so the
+     * receiver does not wait (README, "Running several receivers").
+     */
+    @Test
+    void jettyUnmapsTheContextBeforeTheListenerHearsSoNoDrainDelaysTheStop() throws Exception {
+        start("127.0.0.1/32", "3");
+        long started = System.nanoTime();
+        context.stop();
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        assertTrue(millis < 2_000, "the stop took " + millis + " ms");
+        assertEquals(404, get("/health", null).statusCode());
+    }
+
+    @Test
+    void aDrainingNodeAnswers503Draining() throws Exception {
+        start("127.0.0.1/32");
+        ReceiverLifecycle.receiver(context.getServletContext()).drain();
+        HttpResponse<String> anyone = get("/health", "10.9.9.9");
+        assertEquals(503, anyone.statusCode());
+        assertEquals("{\"status\":\"DRAINING\"}", anyone.body());
+        assertTrue(get("/health", null).body().matches("\\{\"status\":\"DRAINING\",\"node\":\"[^\"]+\"}"));
     }
 
     @Test
