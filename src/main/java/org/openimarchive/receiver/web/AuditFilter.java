@@ -155,14 +155,15 @@ public final class AuditFilter extends HttpFilter {
         }
         boolean unread = exchange.hasUnreadBody();
         long declared = request.getContentLengthLong();
-        // a body not read is drained, within bounds, so that its sender reads the reply rather
-        // than a reset; not that of a source not allowed, nor one too large to be worth it
-        long drain = !unread || refusal == Refusal.SOURCE_NOT_ALLOWED || refusal == Refusal.BODY_TOO_SLOW
-                || declared > RequestBody.SWALLOW_BYTES ? 0 : RequestBody.SWALLOW_BYTES;
-        if (refusal == Refusal.BODY_TOO_SLOW || (unread && drain == 0)) {
+        if (refusal == Refusal.BODY_TOO_SLOW || unread) {
             // nothing waits for a body the receiver will not use: the connection ends with the reply
             response.setHeader("Connection", "close");
         }
+        // before it closes, what is left of a body not read is drained, within bounds and without
+        // a thread, so that a sender still sending reads the reply rather than a reset; not that
+        // of a source not allowed, nor one too large to be worth it
+        long drain = !unread || refusal == Refusal.SOURCE_NOT_ALLOWED || refusal == Refusal.BODY_TOO_SLOW
+                || declared > RequestBody.SWALLOW_BYTES ? 0 : RequestBody.SWALLOW_BYTES;
         byte[] reply = Reply.error(refusal, exchange.detail());
         if (unread && !exchange.bodyReadStarted() && request.isAsyncSupported()) {
             try {

@@ -15,8 +15,8 @@ import java.time.Duration;
  * stalled sender, until its read timeout. In non-blocking mode it takes what is there and
  * closes. So the request is put in non-blocking mode and, when asked, what is left of the body
  * (up to {@link RequestBody#SWALLOW_BYTES}, within the body's deadline) is read and dropped
- * before the connection is given back, so that a sender still sending reads the reply rather
- * than a reset. Thread-safe.
+ * before the connection closes, so that a sender still sending reads the reply rather than a
+ * reset (a lingering close). Thread-safe.
  */
 final class BodyDrain implements ReadListener {
 
