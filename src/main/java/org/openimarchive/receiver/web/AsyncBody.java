@@ -1,8 +1,6 @@
 package org.openimarchive.receiver.web;
 
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
@@ -52,9 +50,8 @@ final class AsyncBody implements ReadListener {
         async.setTimeout(timeout.toMillis());
         ServletInputStream in = exchange.request().getInputStream();
         AsyncBody reader = new AsyncBody(exchange, async, in, declaredLength, limit);
-        Deadline deadline = new Deadline();
-        deadline.body = reader;
-        async.addListener(deadline);
+        async.addListener(new AsyncDeadline().on(reader::timedOut,
+                t -> reader.onError(t != null ? t : new IOException("the request failed"))));
         in.setReadListener(reader);
     }
 
@@ -120,35 +117,6 @@ final class AsyncBody implements ReadListener {
     private synchronized void timedOut() {
         settle(tooLarge ? new RequestBody.TooLargeException(limit + 1L) : new RequestBody.TooSlowException(length), null,
                 false);
-    }
-
-    /**
-     * The body's deadline: the async context's timeout. A class of its own with a public
-     * constructor, as an application server (WildFly) installs every {@link AsyncListener}
-     * of a WAR as a component it could inject.
-     */
-    public static final class Deadline implements AsyncListener {
-        private volatile AsyncBody body;
-
-        @Override
-        public void onTimeout(AsyncEvent event) {
-            body.timedOut();
-        }
-
-        @Override
-        public void onError(AsyncEvent event) {
-            body.onError(event.getThrowable() != null ? event.getThrowable() : new IOException("the request failed"));
-        }
-
-        @Override
-        public void onComplete(AsyncEvent event) {
-            // the reply went out
-        }
-
-        @Override
-        public void onStartAsync(AsyncEvent event) {
-            // not started again
-        }
     }
 
     /**

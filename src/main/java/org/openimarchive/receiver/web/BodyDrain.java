@@ -1,8 +1,6 @@
 package org.openimarchive.receiver.web;
 
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
@@ -44,9 +42,7 @@ final class BodyDrain implements ReadListener {
         async.setTimeout(deadline.toMillis());
         ServletInputStream in = exchange.request().getInputStream();
         BodyDrain drain = new BodyDrain(async, in, max);
-        Deadline listener = new Deadline();
-        listener.drain = drain;
-        async.addListener(listener);
+        async.addListener(new AsyncDeadline().on(drain::finish, t -> drain.finish()));
         reply.run();
         in.setReadListener(drain);
         if (max == 0) {
@@ -87,35 +83,6 @@ final class BodyDrain implements ReadListener {
         if (!done) {
             done = true;
             async.complete();
-        }
-    }
-
-    /**
-     * The drain's deadline: the async context's timeout. A class of its own with a public
-     * constructor, as an application server (WildFly) installs every {@link AsyncListener}
-     * of a WAR as a component it could inject.
-     */
-    public static final class Deadline implements AsyncListener {
-        private volatile BodyDrain drain;
-
-        @Override
-        public void onTimeout(AsyncEvent event) {
-            drain.finish();
-        }
-
-        @Override
-        public void onError(AsyncEvent event) {
-            drain.finish();
-        }
-
-        @Override
-        public void onComplete(AsyncEvent event) {
-            // given back
-        }
-
-        @Override
-        public void onStartAsync(AsyncEvent event) {
-            // not started again
         }
     }
 }
