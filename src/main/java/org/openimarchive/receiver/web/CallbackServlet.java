@@ -31,6 +31,9 @@ public final class CallbackServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
 
+    /** The request attribute of a Servlet 6.1 error dispatch that holds the request's method. */
+    static final String ERROR_METHOD = "jakarta.servlet.error.method";
+
     /** The name that web.xml's filter mappings refer to. */
     public static final String NAME = "callback";
 
@@ -60,7 +63,7 @@ public final class CallbackServlet extends HttpServlet {
             long declared = request.getContentLengthLong();
             try {
                 receiver.recorder().refused(new RejectedRequest(receiver.clock().instant(), status, request.getRemoteAddr(),
-                        request.getHeader("operationID"), request.getMethod(), AuditFilter.errorPageUri(request,
+                        request.getHeader("operationID"), originalMethod(request), AuditFilter.errorPageUri(request,
                         receiver.config().pathTokens()), detail, declared >= 0 ? declared : null, null));
                 receiver.metrics().request(AuditRecord.Outcome.REJECTED, status, 0);
             } catch (AuditWriteException e) {
@@ -76,5 +79,13 @@ public final class CallbackServlet extends HttpServlet {
             response.setHeader("Connection", "close"); // its body is not read
         }
         JsonReplies.send(response, status, body);
+    }
+
+    /**
+     * The method of the request an error page answers: Servlet 6.1 containers (Tomcat 11)
+     * dispatch error pages as GET and name the method in {@value #ERROR_METHOD}.
+     */
+    private static String originalMethod(HttpServletRequest request) {
+        return request.getAttribute(ERROR_METHOD) instanceof String method ? method : request.getMethod();
     }
 }
