@@ -82,7 +82,17 @@ class PrometheusIT {
                 // the server answering is the one started here: it names our data directory
                 await("Prometheus to start", () -> {
                     assertTrue(server.isAlive(), () -> "prometheus exited: " + log());
-                    JsonObject flags = get(api.resolve("status/flags")).getJsonObject("data");
+                    HttpResponse<String> r;
+                    try {
+                        r = http.send(HttpRequest.newBuilder(api.resolve("status/flags")).timeout(Duration.ofSeconds(10))
+                                .GET().build(), HttpResponse.BodyHandlers.ofString());
+                    } catch (java.io.IOException e) {
+                        return null; // not listening yet
+                    }
+                    if (r.statusCode() != 200) {
+                        return null; // listening, not ready: "Service Unavailable"
+                    }
+                    JsonObject flags = Json.createReader(new StringReader(r.body())).readObject().getJsonObject("data");
                     return flags.getString("storage.tsdb.path").equals(data.toString()) ? flags : null;
                 });
                 await("the receiver scraped", () -> nonEmpty(query(api, "up{job=\"" + Monitoring.JOB + "\"} == 1")));
