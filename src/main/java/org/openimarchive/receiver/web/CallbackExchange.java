@@ -126,8 +126,9 @@ final class CallbackExchange {
     /**
      * Starts reading the body, within {@code callback.maxBodyBytes} and
      * {@code callback.bodyTimeoutSeconds}, without holding the request's thread: a declared
-     * Content-Length over the limit is refused before a byte is read. The request comes back
-     * through the chain once the body has been read, or refused.
+     * Content-Length over the limit is refused before a byte is read, a body that has all
+     * arrived is taken at once, and any other is read as it comes ({@link AsyncBody}); the
+     * request then comes back through the chain once the body has been read, or refused.
      */
     void startReadingBody() throws IOException {
         long declared = request.getContentLengthLong();
@@ -137,6 +138,13 @@ final class CallbackExchange {
         }
         if (declared == 0) {
             bodyRead(new byte[0], null, null, true);
+            return;
+        }
+        if (declared > 0 && request.getInputStream().available() >= declared) {
+            // all of it has arrived (OpenIM sends a body of a few KB with its headers): no read
+            // can wait, so it is taken on this thread, without a dispatch
+            byte[] bytes = request.getInputStream().readNBytes((int) declared);
+            bodyRead(bytes, null, null, true);
             return;
         }
         bodyState = BodyState.READING;
