@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.openimarchive.receiver.audit.AuditFiles;
+import org.openimarchive.receiver.callback.MessageKind;
 import org.openimarchive.receiver.callback.MsgCallback;
 import org.openimarchive.receiver.it.TomcatServer;
 
@@ -195,6 +196,7 @@ public final class LoadBenchmark {
         Path app = tomcat.base().resolve("webapps/floor");
         copyClass(FloorServlet.class, app);
         copyClass(MsgCallback.class, app);
+        copyClass(MessageKind.class, app);
         Path lib = app.resolve("WEB-INF/lib");
         Files.createDirectories(lib);
         try (var jars = Files.list(Path.of("target/openim-callback-receiver/WEB-INF/lib"))) {
