@@ -23,8 +23,6 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +38,7 @@ class AdminEndpointsTest {
     @TempDir
     Path dir;
 
-    private Server server;
+    private EmbeddedApp app;
     private ServletContextHandler context;
     private URI base;
     private final HttpClient client = HttpClient.newHttpClient();
@@ -67,28 +65,21 @@ class AdminEndpointsTest {
     }
 
     private void start(String adminSources, String drainSeconds) throws Exception {
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        context = new ServletContextHandler("/app");
-        context.setInitParameter(ReceiverConfig.AUDIT_DIR, dir.toString());
-        context.setInitParameter(ReceiverConfig.DRAIN_SECONDS, drainSeconds);
-        context.setInitParameter(ReceiverConfig.ADMIN_SOURCES, adminSources);
-        context.addEventListener(new ReceiverLifecycle());
-        context.addFilter(new FilterHolder(new ForwardedFor()), "/*", EnumSet.of(DispatcherType.REQUEST));
-        context.addFilter(AdminSourceFilter.class, "/stats", EnumSet.of(DispatcherType.REQUEST));
-        context.addServlet(StatsServlet.class, "/stats");
-        context.addServlet(HealthServlet.class, "/health");
-        server.setHandler(context);
-        server.start();
-        base = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/app");
+        app = EmbeddedApp.start(dir, context -> {
+            context.setInitParameter(ReceiverConfig.DRAIN_SECONDS, drainSeconds);
+            context.setInitParameter(ReceiverConfig.ADMIN_SOURCES, adminSources);
+            context.addFilter(new FilterHolder(new ForwardedFor()), "/*", EnumSet.of(DispatcherType.REQUEST));
+            context.addFilter(AdminSourceFilter.class, "/stats", EnumSet.of(DispatcherType.REQUEST));
+            context.addServlet(StatsServlet.class, "/stats");
+            context.addServlet(HealthServlet.class, "/health");
+        });
+        context = app.context;
+        base = app.base;
     }
 
     @AfterEach
     void stop() throws Exception {
-        server.stop();
+        app.close();
     }
 
     private HttpResponse<String> get(String path, String forwardedFor) throws Exception {

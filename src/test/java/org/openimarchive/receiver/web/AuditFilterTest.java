@@ -25,15 +25,12 @@ import java.util.EnumSet;
 import java.util.List;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openimarchive.receiver.Fixtures;
 import org.openimarchive.receiver.callback.InvalidCallbackException;
-import org.openimarchive.receiver.config.ReceiverConfig;
 import org.openimarchive.receiver.core.Receiver;
 
 /**
@@ -47,7 +44,7 @@ class AuditFilterTest {
     @TempDir
     Path dir;
 
-    private Server server;
+    private EmbeddedApp app;
     private ServletContextHandler context;
     private URI base;
     private final HttpClient client = HttpClient.newHttpClient();
@@ -106,25 +103,18 @@ class AuditFilterTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        context = new ServletContextHandler("/app");
-        context.setInitParameter(ReceiverConfig.AUDIT_DIR, dir.toString());
-        context.addEventListener(new ReceiverLifecycle());
-        context.addFilter(AuditFilter.class, "/*", EnumSet.of(DispatcherType.REQUEST));
-        context.addFilter(new FilterHolder(new DecidingFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
-        context.addServlet(CallbackServlet.class, "/*");
-        server.setHandler(context);
-        server.start();
-        base = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/app/callbackAfterSendSingleMsgCommand");
+        app = EmbeddedApp.start(dir, context -> {
+            context.addFilter(AuditFilter.class, "/*", EnumSet.of(DispatcherType.REQUEST));
+            context.addFilter(new FilterHolder(new DecidingFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
+            context.addServlet(CallbackServlet.class, "/*");
+        });
+        context = app.context;
+        base = URI.create(app.base + "/callbackAfterSendSingleMsgCommand");
     }
 
     @AfterEach
     void stop() throws Exception {
-        server.stop();
+        app.close();
     }
 
     private HttpResponse<String> post(String decision) throws Exception {
