@@ -22,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,8 +38,6 @@ class AdminEndpointsTest {
     Path dir;
 
     private EmbeddedApp app;
-    private ServletContextHandler context;
-    private URI base;
     private final HttpClient client = HttpClient.newHttpClient();
 
     /** Stands for a proxy valve (Tomcat's RemoteIpValve) that took the address from X-Forwarded-For. */
@@ -73,8 +70,6 @@ class AdminEndpointsTest {
             context.addServlet(StatsServlet.class, "/stats");
             context.addServlet(HealthServlet.class, "/health");
         });
-        context = app.context;
-        base = app.base;
     }
 
     @AfterEach
@@ -83,7 +78,7 @@ class AdminEndpointsTest {
     }
 
     private HttpResponse<String> get(String path, String forwardedFor) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(app.base + path)).GET();
         if (forwardedFor != null) {
             request.header("X-Forwarded-For", forwardedFor);
         }
@@ -116,7 +111,7 @@ class AdminEndpointsTest {
     void jettyUnmapsTheContextBeforeTheListenerHearsSoNoDrainDelaysTheStop() throws Exception {
         start("127.0.0.1/32", "3");
         long started = System.nanoTime();
-        context.stop();
+        app.context.stop();
         long millis = (System.nanoTime() - started) / 1_000_000;
         assertTrue(millis < 2_000, "the stop took " + millis + " ms");
         assertEquals(404, get("/health", null).statusCode());
@@ -125,7 +120,7 @@ class AdminEndpointsTest {
     @Test
     void aDrainingNodeAnswers503Draining() throws Exception {
         start("127.0.0.1/32");
-        ReceiverLifecycle.receiver(context.getServletContext()).drain();
+        ReceiverLifecycle.receiver(app.context.getServletContext()).drain();
         HttpResponse<String> anyone = get("/health", "10.9.9.9");
         assertEquals(503, anyone.statusCode());
         assertEquals("{\"status\":\"DRAINING\"}", anyone.body());

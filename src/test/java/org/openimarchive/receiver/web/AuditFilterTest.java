@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +44,6 @@ class AuditFilterTest {
     Path dir;
 
     private EmbeddedApp app;
-    private ServletContextHandler context;
     private URI base;
     private final HttpClient client = HttpClient.newHttpClient();
 
@@ -108,7 +106,6 @@ class AuditFilterTest {
             context.addFilter(new FilterHolder(new DecidingFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
             context.addServlet(CallbackServlet.class, "/*");
         });
-        context = app.context;
         base = URI.create(app.base + "/callbackAfterSendSingleMsgCommand");
     }
 
@@ -209,8 +206,8 @@ class AuditFilterTest {
     @Test
     void nothingIsAcknowledgedOnceRecordsCannotBeWritten() throws Exception {
         // stopped as an undeploy stops it, while the filter still holds it
-        Receiver receiver = ReceiverLifecycle.receiver(context.getServletContext());
-        context.getServletContext().removeAttribute(ReceiverLifecycle.ATTRIBUTE);
+        Receiver receiver = ReceiverLifecycle.receiver(app.context.getServletContext());
+        app.context.getServletContext().removeAttribute(ReceiverLifecycle.ATTRIBUTE);
         receiver.stop();
         for (String decision : List.of("accept", "refuse-405")) {
             HttpResponse<String> response = post(decision);
