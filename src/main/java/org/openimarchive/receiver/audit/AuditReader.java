@@ -124,11 +124,6 @@ public final class AuditReader implements Closeable {
         return files.size();
     }
 
-    /** How many files were read to their end, or given up. */
-    public int filesDone() {
-        return in == null ? nextFile : nextFile - 1;
-    }
-
     /** How many lines were read, empty ones included. */
     public long lines() {
         return lines;

@@ -37,7 +37,8 @@ public final class AuditReplay {
     private final boolean writeSummaries;
 
     /**
-     * @param useSummaries   count a rolled file from its summary when it has a valid one
+     * @param useSummaries   count a rolled file from its summary when it has a valid one (never
+     *                       when the statistics cover a period)
      * @param writeSummaries write the summary a rolled file read again lacked
      */
     public AuditReplay(boolean useSummaries, boolean writeSummaries) {

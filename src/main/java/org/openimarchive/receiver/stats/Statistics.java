@@ -221,11 +221,14 @@ public final class Statistics {
         return day == null ? List.of(segment.total) : List.of(segment.total, day);
     }
 
-    /** The segment's tally of the day {@code time} falls on, or null when no window can show that day. */
+    /**
+     * The segment's tally of the day {@code time} falls on, or null when no window can show that
+     * day; the caller has checked that {@code time} is in the period.
+     */
     private Tally dayOf(Segment segment, Instant time, Instant receivedAt) {
         LocalDate day = time.atZone(zone).toLocalDate();
         LocalDate receiptDay = receivedAt.atZone(zone).toLocalDate();
-        if (day.isBefore(receiptDay.minusDays(SEGMENT_DAYS - 1L)) || (isPeriod() && !inPeriod(time))) {
+        if (day.isBefore(receiptDay.minusDays(SEGMENT_DAYS - 1L))) {
             return null;
         }
         return segment.day(day);

@@ -205,7 +205,7 @@ public final class AuditTool {
         statistics.nodes(nodes);
         if (dirs.size() == 1) {
             // a rolled file's summary stands for it where it is valid: a summary of a period reads every file
-            AuditReplay.Result result = new AuditReplay(!statistics.isPeriod(), false).replay(dirs.get(0), statistics);
+            AuditReplay.Result result = new AuditReplay(true, false).replay(dirs.get(0), statistics);
             err.printf("counted %d files: %d from their summaries, %,d records read%n", result.files(), result.summaries(),
                     result.records());
         } else {
