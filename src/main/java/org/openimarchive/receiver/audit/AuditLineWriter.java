@@ -175,18 +175,13 @@ public final class AuditLineWriter implements AutoCloseable {
     /**
      * Rolls the active file now, when it holds anything, as a rolling appender of the audit
      * logger would at its next trigger, so that the records this start adds begin a file.
-     *
-     * @return whether a rolling appender rolled a file that held records
      */
-    public synchronized boolean rollNonEmptyFile() {
-        boolean rolled = false;
+    public synchronized void rollNonEmptyFile() {
         for (RollingFileManager manager : rollingManagers()) {
             if (manager.getFileSize() > 0) {
                 manager.rollover();
-                rolled = true;
             }
         }
-        return rolled;
     }
 
     /** Whether the audit logger writes through a rolling appender, whose rolls {@link #onRollover} reports. */

@@ -121,9 +121,10 @@ public final class Receiver {
             lines.rollNonEmptyFile();
             List<Path> earlier = AuditFiles.inOrder(dir);
             earlier.remove(active);
-            if (!lines.rolls() && Files.isRegularFile(active)) {
-                // an operator's configuration without a rolling appender: the active file keeps
-                // growing, so what it holds is counted before anything is added to it
+            if (Files.isRegularFile(active) && Files.size(active) > 0) {
+                // not rolled (an operator's configuration without a rolling appender, or a roll
+                // log4j could not make): the active file keeps growing, so what it holds is
+                // counted before anything is added to it
                 new AuditReplay().replay(List.of(active), null, statistics, () -> false);
             }
             AuditChain chain = head == null
