@@ -212,7 +212,7 @@ public final class AuditFilter extends HttpFilter {
             return query == null ? exchange.requestUri() : exchange.requestUri() + "?" + query;
         }
         String path = exchange.contextPath() + exchange.path();
-        return tokens.redact(query == null ? path : path + "?" + query);
+        return tokens.redact(query == null ? path : path + "?" + decoded(query));
     }
 
     /**
@@ -222,6 +222,15 @@ public final class AuditFilter extends HttpFilter {
     static String errorPageUri(HttpServletRequest request, PathTokens tokens) {
         String uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String original
                 ? original : request.getRequestURI();
-        return tokens == null ? uri : tokens.redact(URLDecoder.decode(uri.replace("+", "%2B"), StandardCharsets.UTF_8));
+        return tokens == null ? uri : tokens.redact(decoded(uri));
+    }
+
+    /** Percent-decoded, {@code +} kept; as received when it is not well encoded (the container's 400 for that). */
+    private static String decoded(String text) {
+        try {
+            return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return text;
+        }
     }
 }

@@ -37,7 +37,7 @@ public final class CallbackRouteFilter extends CheckFilter {
         PathTokens tokens = receiver().config().pathTokens();
         Route route = route(exchange.path(), exchange.queryString(), tokens);
         if (route.command() == null) {
-            exchange.refuse(Refusal.NOT_FOUND, tokens == null ? route.notFound() : tokens.redact(route.notFound()));
+            exchange.refuse(Refusal.NOT_FOUND, route.notFound());
             return false;
         }
         if (!"POST".equals(request.getMethod())) {
@@ -59,7 +59,8 @@ public final class CallbackRouteFilter extends CheckFilter {
 
     /**
      * The command that {@code path} (within the application) and the query name, behind the
-     * token when {@code tokens} is not null.
+     * token when {@code tokens} is not null; a refusal quotes the request with every token
+     * replaced by {@code ***}.
      */
     static Route route(String path, String query, PathTokens tokens) {
         String rest = path;
@@ -67,7 +68,7 @@ public final class CallbackRouteFilter extends CheckFilter {
             int end = path.indexOf('/', 1);
             String first = path.isEmpty() ? "" : path.substring(1, end < 0 ? path.length() : end);
             if (!tokens.matches(first)) {
-                return new Route(null, "path " + JsonText.echo(path) + " is not handled here");
+                return new Route(null, "path " + echo(path, tokens) + " is not handled here");
             }
             rest = end < 0 ? "" : path.substring(end);
         }
@@ -79,13 +80,18 @@ public final class CallbackRouteFilter extends CheckFilter {
             }
             return COMMAND.matcher(command).matches()
                     ? new Route(command, null)
-                    : new Route(null, "command " + JsonText.echo(command) + " is not handled here");
+                    : new Route(null, "command " + echo(command, tokens) + " is not handled here");
         }
         String segment = rest.substring(1);
         if (COMMAND.matcher(segment).matches()) {
             return new Route(segment, null);
         }
-        return new Route(null, "path " + JsonText.echo(path) + " is not handled here; post to " + COMMAND_PATH.substring(1));
+        return new Route(null, "path " + echo(path, tokens) + " is not handled here; post to " + COMMAND_PATH.substring(1));
+    }
+
+    /** {@code text} as a refusal may quote it: tokens replaced before it is cut to length. */
+    private static String echo(String text, PathTokens tokens) {
+        return JsonText.echo(tokens == null ? text : tokens.redact(text));
     }
 
     /**

@@ -58,9 +58,17 @@ class CallbackRouteFilterTest {
                 "/x/" + token + "/callbackAfterSendSingleMsgCommand", "/" + token + "/callbackXCommand/more")) {
             CallbackRouteFilter.Route route = CallbackRouteFilter.route(path, null, tokens);
             assertNull(route.command(), path);
-            assertFalse(tokens.redact(route.notFound()).contains(token), route.notFound());
+            assertFalse(route.notFound().contains(token), route.notFound());
         }
         assertNull(command("/callbackAfterSendSingleMsgCommand", "command=callbackAfterSendSingleMsgCommand", tokens));
+        assertEquals("command *** is not handled here", CallbackRouteFilter.route("/" + token, "command=" + token, tokens).notFound());
+    }
+
+    @Test
+    void aTokenLongerThanARefusalQuotesIsNotCutIntoIt() {
+        String token = "long-token-" + "0123456789".repeat(11);
+        String refusal = CallbackRouteFilter.route("/" + token + "/callbackXCommand/more", null, tokens(token)).notFound();
+        assertEquals("path /***/callbackXCommand/more is not handled here; post to callbackAfterSendSingleMsgCommand", refusal);
     }
 
     private static PathTokens tokens(String text) {
