@@ -43,16 +43,23 @@ final class AsyncBody implements ReadListener {
 
     /**
      * Starts reading the body of the exchange's request off the request's thread, which then
-     * returns to the container.
+     * returns to the container. When it cannot start, it throws with the request's asynchronous
+     * cycle completed, so that only the caller's reply follows (the completion takes effect
+     * when the request's thread returns to the container).
      */
     static void start(CallbackExchange exchange, long declaredLength, int limit, Duration timeout) throws IOException {
         AsyncContext async = exchange.request().startAsync();
-        async.setTimeout(timeout.toMillis());
-        ServletInputStream in = exchange.request().getInputStream();
-        AsyncBody reader = new AsyncBody(exchange, async, in, declaredLength, limit);
-        async.addListener(new AsyncDeadline().on(reader::timedOut,
-                t -> reader.onError(t != null ? t : new IOException("the request failed"))));
-        in.setReadListener(reader);
+        try {
+            async.setTimeout(timeout.toMillis());
+            ServletInputStream in = exchange.request().getInputStream();
+            AsyncBody reader = new AsyncBody(exchange, async, in, declaredLength, limit);
+            async.addListener(new AsyncDeadline().on(reader::timedOut,
+                    t -> reader.onError(t != null ? t : new IOException("the request failed"))));
+            in.setReadListener(reader);
+        } catch (IOException | RuntimeException e) {
+            async.complete();
+            throw e;
+        }
     }
 
     @Override

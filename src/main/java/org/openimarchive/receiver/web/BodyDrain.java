@@ -39,12 +39,24 @@ final class BodyDrain implements ReadListener {
      */
     static void replyThenDrain(CallbackExchange exchange, long max, Duration deadline, Runnable reply) throws IOException {
         AsyncContext async = exchange.request().startAsync();
-        async.setTimeout(deadline.toMillis());
-        ServletInputStream in = exchange.request().getInputStream();
-        BodyDrain drain = new BodyDrain(async, in, max);
-        async.addListener(new AsyncDeadline().on(drain::finish, t -> drain.finish()));
+        BodyDrain drain;
+        ServletInputStream in;
+        try {
+            async.setTimeout(deadline.toMillis());
+            in = exchange.request().getInputStream();
+            drain = new BodyDrain(async, in, max);
+            async.addListener(new AsyncDeadline().on(drain::finish, t -> drain.finish()));
+        } catch (IOException | RuntimeException e) {
+            async.complete(); // the caller replies, on the request's thread
+            throw e;
+        }
         reply.run();
-        in.setReadListener(drain);
+        try {
+            in.setReadListener(drain);
+        } catch (IllegalStateException e) {
+            drain.finish(); // replied: the container ends the request as it does
+            return;
+        }
         if (max == 0) {
             drain.finish();
         }
