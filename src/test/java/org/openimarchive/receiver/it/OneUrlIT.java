@@ -176,11 +176,11 @@ class OneUrlIT {
         long[] accepted = new long[1000];
         for (int i = -200; i < passed.length; i++) {
             long start = System.nanoTime();
-            war.post(DeployedWar.CONTEXT + "/callbackBeforeSendSingleMsgCommand", before, "latency-b" + i);
+            assertEquals(200, war.post(DeployedWar.CONTEXT + "/callbackBeforeSendSingleMsgCommand", before, "latency-b" + i).statusCode());
             long middle = System.nanoTime();
             byte[] message = new String(Fixtures.bytes("good/v3.8-text.json"), StandardCharsets.UTF_8)
                     .replace("0b26a3c1f1a6e4d2c9b7a5f3e1d0c8b6", "latency-" + i).getBytes(StandardCharsets.UTF_8);
-            war.post(DeployedWar.COMMAND_PATH, message, "latency-a" + i);
+            assertEquals(200, war.post(DeployedWar.COMMAND_PATH, message, "latency-a" + i).statusCode());
             long end = System.nanoTime();
             if (i >= 0) {
                 passed[i] = middle - start;

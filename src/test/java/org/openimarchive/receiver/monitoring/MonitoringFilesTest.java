@@ -35,6 +35,7 @@ class MonitoringFilesTest {
         System.out.print(run.output());
         assertEquals(0, run.exit(), run.output());
         String tests = Files.readString(Monitoring.RULE_TESTS);
+        assertFalse(Monitoring.ruleBlocks("alert").isEmpty(), "no alert found in the rules");
         for (String alert : Monitoring.ruleBlocks("alert").keySet()) {
             // fires somewhere (an expected alert), and is quiet somewhere (exp_alerts: [])
             assertTrue(Pattern.compile("alertname: " + alert + "\\n\\s*exp_alerts:\\s*\\n\\s*- exp_labels").matcher(tests).find(),
@@ -86,6 +87,7 @@ class MonitoringFilesTest {
                 assertEquals("${DS_PROMETHEUS}", panel.getJsonObject("datasource").getString("uid"), panel.getString("title"));
             }
         }
+        assertFalse(Monitoring.dashboardExpressions().isEmpty(), "no query found in the dashboard");
         for (String expression : Monitoring.dashboardExpressions()) {
             assertTrue(expression.contains("instance=~\"$instance\""), "not filtered by the node: " + expression);
         }
