@@ -1,7 +1,5 @@
 package org.openimarchive.receiver.audit;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * Audit records written as links of the hash chain: each record is sealed after the last
  * one written, written, and only then made the last link. A record that could not be
@@ -53,7 +51,7 @@ public final class AuditChainWriter {
         }
         chain.advance(sealed);
         resumed = false;
-        activeFile.line((written + "\n").getBytes(StandardCharsets.UTF_8), new AuditChain.Link(null, sealed.seq(), sealed.hash()));
+        activeFile.line(written, sealed.seq(), sealed.hash());
     }
 
     /**

@@ -98,17 +98,21 @@ public record AuditFileIdentity(long firstSeq, String firstHash, long lastSeq, S
         private long lastSeq;
         private String lastHash = "";
 
-        /** A record's line written whole, with the line break after it, and the record's link. */
-        public void line(byte[] lineAndBreak, AuditChain.Link link) {
-            crc.update(lineAndBreak);
-            bytes += lineAndBreak.length;
-            record(link);
+        /** A record's line written whole (the line break after it is counted here) and its place in the chain. */
+        public void line(String line, long seq, String hash) {
+            byte[] utf8 = line.getBytes(StandardCharsets.UTF_8);
+            crc.update(utf8);
+            crc.update('\n');
+            bytes += utf8.length + 1L;
+            record(seq, hash);
         }
 
         /** The next whole record, in file order: its link, or null for one written before the chain existed. */
         public void record(AuditChain.Link link) {
-            long seq = link == null ? 0 : link.seq();
-            String hash = link == null ? "" : link.hash();
+            record(link == null ? 0 : link.seq(), link == null ? "" : link.hash());
+        }
+
+        private void record(long seq, String hash) {
             if (!hasRecord) {
                 hasRecord = true;
                 firstSeq = seq;
