@@ -3,7 +3,10 @@ package org.openimarchive.receiver.core;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.Logger;
@@ -32,6 +35,8 @@ final class StartupCount {
     private final Statistics statistics;
     private final Logger operations;
     private final Thread thread;
+    /** Before the first roll of this start: a summary's temporary file older than this is a crash's leftover. */
+    private final FileTime created = FileTime.from(Instant.now());
     private volatile boolean stopping;
 
     /**
@@ -82,6 +87,14 @@ final class StartupCount {
     }
 
     /** A summary whose file retention removed (or that a crash left half written) is of no use. */
+    private static boolean modifiedBefore(Path file, FileTime time) throws IOException {
+        try {
+            return Files.getLastModifiedTime(file).compareTo(time) < 0;
+        } catch (NoSuchFileException e) {
+            return false; // a roll's summary, written meanwhile
+        }
+    }
+
     private void removeOrphanedSummaries() {
         if (following == null) {
             return;
@@ -92,7 +105,7 @@ final class StartupCount {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
                 Path rolled = entry.resolveSibling(name.substring(0, name.length() - AuditFiles.SUMMARY_SUFFIX.length()));
-                if (name.startsWith(".") || AuditFiles.current(rolled) == null) {
+                if (name.startsWith(".") ? modifiedBefore(entry, created) : AuditFiles.current(rolled) == null) {
                     Files.deleteIfExists(entry);
                 }
             }
