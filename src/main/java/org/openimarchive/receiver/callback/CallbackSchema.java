@@ -127,11 +127,6 @@ final class CallbackSchema {
         return SCHEMAS.get(kind);
     }
 
-    /** The command whose table this is. */
-    MessageKind messageKind() {
-        return messageKind;
-    }
-
     /** The key's place in the table, or -1 for a key that is not in it. */
     int indexOf(String key) {
         Integer i = index.get(key);

@@ -56,6 +56,7 @@ public final class ReceiverMetrics {
     private final Histogram handling;
     /** The data point of nearly every request, looked up once (the client's advice for hot paths). */
     private final CounterDataPoint acceptedOk;
+    private final CounterDataPoint passedOk;
 
     /**
      * @param node          the node's name, the label of {@code openim_callback_node_info}
@@ -105,6 +106,7 @@ public final class ReceiverMetrics {
                         1, 2.5, 4, 5, 10)
                 .register(registry);
         acceptedOk = requests.labelValues("accepted", "200");
+        passedOk = requests.labelValues("passed", "200");
         GaugeWithCallback.builder()
                 .name("openim_callback_audit_healthy")
                 .help("1 while the audit directory can be written, else 0")
@@ -165,8 +167,10 @@ public final class ReceiverMetrics {
 
     /** One answered request; {@code nanos} from the start of handling to the reply. */
     public void request(AuditRecord.Outcome outcome, int status, long nanos) {
-        if (outcome == AuditRecord.Outcome.ACCEPTED && status == 200) {
+        if (status == 200 && outcome == AuditRecord.Outcome.ACCEPTED) {
             acceptedOk.inc();
+        } else if (status == 200 && outcome == AuditRecord.Outcome.PASSED) {
+            passedOk.inc();
         } else {
             requests.labelValues(outcome.text(), Integer.toString(status)).inc();
         }
