@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,6 +48,17 @@ public final class TinyFilesystem implements AutoCloseable {
             if (!String.valueOf(e.getMessage()).contains("No space left")) {
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Takes every free byte but {@code leaveFree} (whole pages of 4 KiB), so that a write of
+     * more than that fails part way.
+     */
+    public void fill(long leaveFree) throws IOException {
+        fill();
+        try (FileChannel channel = FileChannel.open(filler, StandardOpenOption.WRITE)) {
+            channel.truncate(channel.size() - leaveFree);
         }
     }
 

@@ -19,7 +19,7 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * so that editing, deleting, inserting or reordering any line breaks the chain at that
  * point. The first record of an archive follows {@link #GENESIS}. Not thread-safe: the
- * caller seals and writes records one at a time, in order.
+ * caller seals and writes records in order, one write at a time.
  */
 public final class AuditChain {
 
@@ -48,15 +48,27 @@ public final class AuditChain {
 
     /** The line for {@code record} (a JSON object), sealed as the next link; nothing changes yet. */
     public Sealed seal(String record) {
-        long seq = lastSeq + 1;
+        return seal(record, lastSeq, lastHash);
+    }
+
+    /**
+     * The line for {@code record}, sealed as the link after {@code previous}, itself sealed
+     * but not yet written: how the records of one write are sealed in turn. Nothing changes yet.
+     */
+    public Sealed sealAfter(Sealed previous, String record) {
+        return seal(record, previous.seq(), previous.hash());
+    }
+
+    private Sealed seal(String record, long previousSeq, String previousHash) {
+        long seq = previousSeq + 1;
         StringBuilder line = new StringBuilder(record.length() + 24 + SUFFIX_LENGTH);
         line.append(record, 0, record.length() - 1).append(SEQ_KEY).append(seq);
-        String hash = hasher.hash(lastHash, line);
+        String hash = hasher.hash(previousHash, line);
         line.append(HASH_KEY).append(hash).append("\"}");
         return new Sealed(line.toString(), seq, hash);
     }
 
-    /** Makes a sealed line the last link, once it is written. */
+    /** Makes a sealed line the last link, once it is written (with the ones sealed before it). */
     public void advance(Sealed sealed) {
         lastSeq = sealed.seq();
         lastHash = sealed.hash();

@@ -98,13 +98,12 @@ public record AuditFileIdentity(long firstSeq, String firstHash, long lastSeq, S
         private long lastSeq;
         private String lastHash = "";
 
-        /** A record's line written whole (the line break after it is counted here) and its place in the chain. */
-        public void line(String line, long seq, String hash) {
-            byte[] utf8 = line.getBytes(StandardCharsets.UTF_8);
+        /** Text written whole by one write: its lines, the line break after the last counted here. */
+        public void written(String text) {
+            byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
             crc.update(utf8);
             crc.update('\n');
             bytes += utf8.length + 1L;
-            record(seq, hash);
         }
 
         /** The next whole record, in file order: its link, or null for one written before the chain existed. */
@@ -112,7 +111,8 @@ public record AuditFileIdentity(long firstSeq, String firstHash, long lastSeq, S
             record(link == null ? 0 : link.seq(), link == null ? "" : link.hash());
         }
 
-        private void record(long seq, String hash) {
+        /** The next whole record, in file order, by its place in the chain. */
+        public void record(long seq, String hash) {
             if (!hasRecord) {
                 hasRecord = true;
                 firstSeq = seq;

@@ -4,17 +4,26 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URL;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.LoggingException;
 import org.apache.logging.log4j.core.Appender;
+import org.apache.logging.log4j.core.Layout;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.AbstractOutputStreamAppender;
 import org.apache.logging.log4j.core.appender.AsyncAppender;
+import org.apache.logging.log4j.core.appender.FileAppender;
+import org.apache.logging.log4j.core.appender.RandomAccessFileAppender;
 import org.apache.logging.log4j.core.appender.RollingFileAppender;
 import org.apache.logging.log4j.core.appender.RollingRandomAccessFileAppender;
 import org.apache.logging.log4j.core.appender.rolling.RollingFileManager;
@@ -25,14 +34,16 @@ import org.apache.logging.log4j.core.config.ConfigurationSource;
 import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.config.xml.XmlConfiguration;
 import org.apache.logging.log4j.core.filter.Filterable;
+import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.apache.logging.log4j.message.Message;
 import org.apache.logging.log4j.message.SimpleMessage;
 
 /**
  * Writes audit lines through a log4j2 logger context of the web application's own,
- * configured from XML, whose logger {@value #AUDIT_LOGGER} writes one line per record. {@link #write}
- * returns only once the appender has handed the line to the operating system, and throws
- * when it could not.
+ * configured from XML, whose logger {@value #AUDIT_LOGGER} writes each text it is given, one
+ * or several records of a line each, as one event. {@link #write} returns only once the
+ * appender has handed the text to the operating system (and, with {@link AuditSync#FSYNC},
+ * once the file is forced to the device), and throws when it could not.
  */
 public final class AuditLineWriter implements AutoCloseable {
 
@@ -41,27 +52,45 @@ public final class AuditLineWriter implements AutoCloseable {
     /** The receiver's own messages: effective configuration, refusals to act on. */
     public static final String OPERATIONS_LOGGER = "openim.callback";
 
+    /** The layout patterns that write the text of an event and a line break, nothing else. */
+    private static final Set<String> LINE_PATTERNS = Set.of("%m%n", "%msg%n", "%message%n");
+
     private final LoggerContext context;
     private final Logger audit;
     private final Logger operations;
+    /** The files forced after each write: none unless {@link AuditSync#FSYNC}. */
+    private final List<ForcedFile> forced;
     /** A failed write may have left part of a line: the next record then starts a new one. */
     private boolean lastWriteFailed;
     private boolean closed;
 
-    private AuditLineWriter(LoggerContext context) {
+    private AuditLineWriter(LoggerContext context, AuditSync sync) {
         this.context = context;
         this.audit = context.getLogger(AUDIT_LOGGER);
         this.operations = context.getLogger(OPERATIONS_LOGGER);
+        this.forced = new ArrayList<>();
+        if (sync == AuditSync.FSYNC) {
+            for (Appender appender : auditAppenders(context.getConfiguration())) {
+                ForcedFile file = new ForcedFile(fileNameOf(appender));
+                forced.add(file);
+                if (appender instanceof RollingRandomAccessFileAppender rolling) {
+                    rolling.getManager().addRolloverListener(file);
+                } else if (appender instanceof RollingFileAppender rolling) {
+                    rolling.getManager().addRolloverListener(file);
+                }
+            }
+        }
     }
 
     /**
      * Starts a logger context from the XML at {@code config}, whose {@code ${receiver:NAME}}
      * lookups resolve from {@code properties}.
      *
-     * @throws IllegalStateException when the XML cannot be read, or could drop audit records
-     *                               (see {@link #checkAuditRoute})
+     * @param sync when a write counts as done
+     * @throws IllegalStateException when the XML cannot be read, could drop audit records, or
+     *                               cannot honour {@code sync} (see {@link #checkAuditRoute})
      */
-    public static AuditLineWriter start(String name, URL config, Map<String, String> properties) {
+    public static AuditLineWriter start(String name, URL config, Map<String, String> properties, AuditSync sync) {
         LoggerContext context = new LoggerContext(name, Map.copyOf(properties), (URI) null);
         Configuration configuration;
         try (InputStream in = config.openStream()) {
@@ -71,21 +100,23 @@ public final class AuditLineWriter implements AutoCloseable {
         }
         context.start(configuration);
         try {
-            checkAuditRoute(context.getConfiguration(), config);
+            checkAuditRoute(context.getConfiguration(), config, sync);
         } catch (IllegalStateException e) {
             context.stop();
             throw e;
         }
-        return new AuditLineWriter(context);
+        return new AuditLineWriter(context, sync);
     }
 
     /**
      * Refuses a configuration in which a record could be dropped, or written later, without
      * {@link #write} throwing: every appender the audit logger reaches must be synchronous,
-     * flush every record, report its failures, and filter nothing; and the configuration
+     * flush every event, report its failures, filter nothing, and write the event's text and a
+     * line break, nothing else (an event may hold several records); with
+     * {@link AuditSync#FSYNC}, it must write a file the receiver can force. The configuration
      * must not reload itself.
      */
-    private static void checkAuditRoute(Configuration configuration, URL config) {
+    private static void checkAuditRoute(Configuration configuration, URL config, AuditSync sync) {
         String at = "log4j2 configuration " + config + ": ";
         LoggerConfig logger = configuration.getLoggerConfig(AUDIT_LOGGER);
         if (!logger.getLevel().isLessSpecificThan(Level.INFO)) {
@@ -108,7 +139,7 @@ public final class AuditLineWriter implements AutoCloseable {
                 throw new IllegalStateException(at + "logger " + l.getName() + " filters audit records");
             }
             for (Appender appender : l.getAppenders().values()) {
-                checkAppender(appender, at);
+                checkAppender(appender, at, sync);
                 routed = true;
             }
         }
@@ -117,7 +148,7 @@ public final class AuditLineWriter implements AutoCloseable {
         }
     }
 
-    private static void checkAppender(Appender appender, String at) {
+    private static void checkAppender(Appender appender, String at, AuditSync sync) {
         String name = "appender " + appender.getName() + " of logger " + AUDIT_LOGGER;
         if (!appender.isStarted()) {
             throw new IllegalStateException(at + name + " did not start");
@@ -135,33 +166,82 @@ public final class AuditLineWriter implements AutoCloseable {
         if (appender instanceof Filterable filterable && filterable.hasFilter()) {
             throw new IllegalStateException(at + name + " filters audit records");
         }
+        Layout<?> layout = appender.getLayout();
+        if (!(layout instanceof PatternLayout pattern) || !LINE_PATTERNS.contains(pattern.getConversionPattern())
+                || !StandardCharsets.UTF_8.equals(pattern.getCharset())) {
+            throw new IllegalStateException(at + name + " must have <PatternLayout pattern=\"%m%n\" charset=\"UTF-8\"/>:"
+                    + " the records are written as they are, one line each, several in one event");
+        }
+        if (sync == AuditSync.FSYNC && fileNameOf(appender) == null) {
+            throw new IllegalStateException(at + name + " cannot honour callback.audit.sync=fsync: it must be a File,"
+                    + " RandomAccessFile, RollingFile or RollingRandomAccessFile appender, whose file the receiver forces"
+                    + " to the device");
+        }
+    }
+
+    /** The file an appender writes, now; null for an appender that writes no file the receiver can force. */
+    private static Supplier<String> fileNameOf(Appender appender) {
+        if (appender instanceof FileAppender file) {
+            return file::getFileName;
+        }
+        if (appender instanceof RandomAccessFileAppender file) {
+            return file::getFileName;
+        }
+        if (appender instanceof RollingFileAppender file) {
+            return file::getFileName;
+        }
+        if (appender instanceof RollingRandomAccessFileAppender file) {
+            return file::getFileName;
+        }
+        return null;
+    }
+
+    /** Every appender the audit logger reaches. */
+    private static List<Appender> auditAppenders(Configuration configuration) {
+        List<Appender> appenders = new ArrayList<>();
+        for (LoggerConfig l = configuration.getLoggerConfig(AUDIT_LOGGER); l != null; l = l.isAdditive() ? l.getParent() : null) {
+            appenders.addAll(l.getAppenders().values());
+        }
+        return appenders;
     }
 
     /**
-     * Writes one record, which must be a single line. One write at a time: a write that fails
-     * fails alone, and no other record shares its buffer. After a failed write (a full disk
-     * may take part of a line) the record is preceded by a line break, so that it stands
-     * whole on its own line and the torn remains of the unacknowledged one stand on theirs.
+     * Writes records, one line each, joined by line breaks, as one event. One write at a
+     * time: a write that fails fails alone, and no other write shares its buffer. After a
+     * failed write (a full disk may take part of a line) the text is preceded by a line break,
+     * so that its first record stands whole on its own line and the torn remains of the
+     * unacknowledged ones stand on theirs. With {@link AuditSync#FSYNC}, the file is then
+     * forced to the device, and after a roll the directory too (the new file's entry).
      *
-     * @return the text written, before the layout's line break: the line, or a line break
-     *         and the line
-     * @throws AuditWriteException when an appender failed, or the log is closed: the record
-     *                             may not be on disk
+     * @param lines one or more records, each a single line, joined by {@code '\n'}
+     * @return the text written, before the layout's line break: the lines, or a line break
+     *         and the lines
+     * @throws AuditWriteException when an appender failed, the file could not be forced, or
+     *                             the log is closed: the records may not be on disk
      */
-    public synchronized String write(String line) throws AuditWriteException {
+    public synchronized String write(String lines) throws AuditWriteException {
         if (closed) {
             throw new AuditWriteException("audit write refused: the receiver is stopping", null);
         }
+        String text = lastWriteFailed ? "\n" + lines : lines;
         try {
-            String text = lastWriteFailed ? "\n" + line : line;
             audit.info((Message) new SimpleMessage(text));
-            lastWriteFailed = false;
-            return text;
         } catch (LoggingException e) {
             lastWriteFailed = true;
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new AuditWriteException("audit write failed: " + cause.getMessage(), e);
         }
+        try {
+            for (ForcedFile file : forced) {
+                file.force();
+            }
+        } catch (IOException e) {
+            // the lines are whole in the file, yet not known to be on the device: failed all the same
+            lastWriteFailed = true;
+            throw new AuditWriteException("audit write failed: could not force the file to the device: " + e.getMessage(), e);
+        }
+        lastWriteFailed = false;
+        return text;
     }
 
     /**
@@ -244,6 +324,62 @@ public final class AuditLineWriter implements AutoCloseable {
     @Override
     public void close() {
         refuseWrites();
+        synchronized (this) {
+            for (ForcedFile file : forced) {
+                file.close();
+            }
+        }
         context.stop(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A file an audit appender writes, forced to the device after each write through a channel
+     * of its own: {@code fdatasync} forces a file's data whichever descriptor wrote it. After a
+     * roll the channel is opened on the new file, and the directory is forced once, for the
+     * new file's entry. Used under the writer's lock only.
+     */
+    private static final class ForcedFile implements RolloverListener {
+
+        private final Supplier<String> fileName;
+        private FileChannel channel;
+        private volatile boolean rolled;
+
+        ForcedFile(Supplier<String> fileName) {
+            this.fileName = fileName;
+        }
+
+        void force() throws IOException {
+            if (channel == null || rolled) {
+                rolled = false;
+                close();
+                Path file = Path.of(fileName.get()).toAbsolutePath();
+                channel = FileChannel.open(file, StandardOpenOption.READ);
+                try (FileChannel directory = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+                    directory.force(true);
+                }
+            }
+            channel.force(false);
+        }
+
+        void close() {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    // read-only: nothing is lost
+                }
+                channel = null;
+            }
+        }
+
+        @Override
+        public void rolloverTriggered(String fileName) {
+            // the roll is not done yet
+        }
+
+        @Override
+        public void rolloverComplete(String fileName) {
+            rolled = true;
+        }
     }
 }

@@ -38,10 +38,12 @@ import org.openimarchive.receiver.json.Timestamps;
  *       {@code .gz}); reading goes on with the next file;</li>
  *   <li>an {@link EndOfFile} after the last line of a file read whole.</li>
  * </ul>
- * A record whose write failed at its very end is whole on disk, yet was answered 503: the
- * next record, marked resumed with the same {@code seq}, takes its place. The reader looks
- * one record ahead to mark both ({@link AuditRecord#superseded()},
- * {@link AuditRecord#replacesPrevious()}). Not thread-safe.
+ * A write of several records ({@link AuditChainWriter}) that failed may have left some of them
+ * whole on disk, yet they were answered 503: the next record written, marked resumed with the
+ * {@code seq} of the first of them, takes their place. The reader looks as many records ahead
+ * as one write carries ({@link AuditChainWriter#MAX_BATCH}) to mark them
+ * ({@link AuditRecord#superseded()}) and the record that replaces them
+ * ({@link AuditRecord#replaces()}). Not thread-safe.
  */
 public final class AuditReader implements Closeable {
 
@@ -87,9 +89,13 @@ public final class AuditReader implements Closeable {
     private long lineNumber;
     private long lines;
 
-    /** A record whose successor is not known yet, and what was read after it. */
-    private AuditRecord held;
-    private final List<Entry> behindHeld = new ArrayList<>();
+    /**
+     * The last records read, up to {@link AuditChainWriter#MAX_BATCH}, which a later record
+     * may yet take the place of, the first of them a record, with what was read among and
+     * after them; and how many of them are records.
+     */
+    private final List<Entry> held = new ArrayList<>();
+    private int heldRecords;
     private final Deque<Entry> ready = new ArrayDeque<>();
 
     private AuditReader(List<Path> files, Path following, LongConsumer progress) {
@@ -134,14 +140,21 @@ public final class AuditReader implements Closeable {
         while (ready.isEmpty()) {
             Entry entry = read();
             if (entry == null) {
-                release(held != null && following != null ? firstRecord(following) : null);
-                held = null;
+                if (heldRecords > 0 && following != null) {
+                    AuditRecord first = firstRecord(following);
+                    if (first != null) {
+                        supersede(first);
+                    }
+                }
+                ready.addAll(held);
+                held.clear();
+                heldRecords = 0;
                 break;
             }
             if (entry instanceof AuditRecord record) {
-                release(record);
-            } else if (held != null) {
-                behindHeld.add(entry);
+                hold(record);
+            } else if (heldRecords > 0) {
+                held.add(entry);
             } else {
                 ready.add(entry);
             }
@@ -163,28 +176,62 @@ public final class AuditReader implements Closeable {
         return null;
     }
 
-    /** Hands on the held record, now that its successor ({@code next}, or null at the end) is known. */
-    private void release(AuditRecord next) {
-        if (held != null) {
-            boolean replaced = next != null && next.resumed() && next.seq() > 0 && next.seq() == held.seq();
-            ready.add(replaced ? superseded(held) : held);
-            ready.addAll(behindHeld);
-            behindHeld.clear();
-            if (replaced) {
-                next = replacing(next);
+    /**
+     * Holds the record just read, once it has taken the place of the held records it
+     * supersedes; hands on what is held beyond {@link AuditChainWriter#MAX_BATCH} records,
+     * which no later record can take the place of.
+     */
+    private void hold(AuditRecord record) {
+        int replaced = supersede(record);
+        if (replaced > 0) {
+            ready.addAll(held);
+            held.clear();
+            heldRecords = 0;
+            record = replacing(record, replaced);
+        }
+        held.add(record);
+        heldRecords++;
+        if (heldRecords > AuditChainWriter.MAX_BATCH) {
+            // the oldest record, and what was read between it and the next one
+            ready.add(held.remove(0));
+            while (!(held.get(0) instanceof AuditRecord)) {
+                ready.add(held.remove(0));
+            }
+            heldRecords--;
+        }
+    }
+
+    /**
+     * Marks the held records that {@code next} takes the place of: when it resumes the chain,
+     * the last ones read, from its own {@code seq} on, written whole by the write that failed.
+     *
+     * @return how many
+     */
+    private int supersede(AuditRecord next) {
+        if (!next.resumed() || next.seq() <= 0) {
+            return 0;
+        }
+        int replaced = 0;
+        for (int i = held.size() - 1; i >= 0; i--) {
+            if (held.get(i) instanceof AuditRecord r) {
+                if (r.seq() < next.seq() || r.superseded()) {
+                    break;
+                }
+                held.set(i, superseded(r));
+                replaced++;
             }
         }
-        held = next;
+        return replaced;
     }
 
     private static AuditRecord superseded(AuditRecord r) {
         return new AuditRecord(r.file(), r.lineNumber(), r.line(), r.time(), r.outcome(), r.status(), r.duplicate(),
-                r.resumed(), r.msg(), r.command(), r.seq(), true, r.replacesPrevious());
+                r.resumed(), r.msg(), r.command(), r.seq(), true, r.replaces());
     }
 
-    private static AuditRecord replacing(AuditRecord r) {
+    private static AuditRecord replacing(AuditRecord r, int replaced) {
         return new AuditRecord(r.file(), r.lineNumber(), r.line(), r.time(), r.outcome(), r.status(), r.duplicate(),
-                r.resumed(), r.msg(), r.command(), r.seq(), r.superseded(), true);
+                r.resumed(), r.msg(), r.command(), r.seq(), r.superseded(), replaced);
     }
 
     /** The next line that is not empty, or the failure of a file, in file order; null after the last file. */
@@ -285,7 +332,7 @@ public final class AuditReader implements Closeable {
             return null;
         }
         return new AuditRecord(file, lineNumber, line, instant(time), outcome, status, duplicate, resumed, msg, command,
-                seq, false, false);
+                seq, false, 0);
     }
 
     private static Instant instant(String time) {

@@ -17,14 +17,15 @@ import java.time.Instant;
  * @param msg         what an accepted record says of its message; null for other records
  * @param command     the command of a passed record; null for other records
  * @param seq         the record's link number in the hash chain, or 0 when it has none
- * @param superseded  the record's write failed at its very end (whole on disk, answered 503):
- *                    the next record resumes the chain in its place, so it does not count
- * @param replacesPrevious the record takes the place of the superseded one before it
+ * @param superseded  the record is whole on disk, but the write that held it failed (answered
+ *                    503): a later record resumes the chain in its place, so it does not count
+ * @param replaces    how many superseded records before it this record takes the place of: 0
+ *                    but for the record that resumes the chain after a failed write
  */
 public record AuditRecord(String file, long lineNumber, String line, Instant time, Outcome outcome, int status,
                           boolean duplicate, boolean resumed, MessageFacts msg, String command, long seq,
                           boolean superseded,
-                          boolean replacesPrevious) implements AuditReader.Entry {
+                          int replaces) implements AuditReader.Entry {
 
     public static final String TIME = "time";
     public static final String OUTCOME = "outcome";

@@ -2,7 +2,9 @@ package org.openimarchive.receiver.audit;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.function.LongConsumer;
 
@@ -30,6 +32,10 @@ public final class AuditVerifier {
     }
 
     private final byte[] key;
+
+    /** A link checked: its seq, the hash it follows (null where unknown), and where it is. */
+    private record Checked(long seq, String hashBefore, String at) {
+    }
 
     /** @param key the HMAC key the receiver was given, or null for plain SHA-256 */
     public AuditVerifier(byte[] key) {
@@ -73,9 +79,9 @@ public final class AuditVerifier {
         List<String> notes = new ArrayList<>();
         AuditChain.Hasher hasher = new AuditChain.Hasher(key);
         String previousHash = null;
-        String hashBeforePrevious = null;
-        String previousAt = null;
         long previousSeq = 0;
+        /** The last links checked, newest last, as many as a write that failed can leave: what a resumed record can replace. */
+        Deque<Checked> recent = new ArrayDeque<>();
         long records = 0;
         List<String> torn = new ArrayList<>();
         for (AuditReader.Entry entry; (entry = reader.next()) != null; ) {
@@ -102,12 +108,21 @@ public final class AuditVerifier {
                             + "; the records before it are gone (removed by retention, or otherwise)");
                 }
                 expectedPrevious = link.seq() == 1 ? AuditChain.GENESIS : null;
-            } else if (record.replacesPrevious()) {
-                // the write of the record before failed at its very end: whole on disk, yet answered 503
-                notes.add(previousAt + ": seq " + previousSeq + " was written whole but its write failed"
-                        + " (answered 503); " + at + " takes its place");
-                expectedPrevious = hashBeforePrevious;
-                records--;
+            } else if (record.replaces() > 0) {
+                // the write of the records before failed: whole on disk, yet answered 503
+                Checked first = null;
+                for (int i = 0; i < record.replaces(); i++) {
+                    first = recent.pollLast();
+                }
+                if (first == null || first.seq() != link.seq()) {
+                    return new Report(files, records, at + ": seq " + link.seq() + " resumes the chain, but not in"
+                            + " place of the records before it", notes);
+                }
+                notes.add(first.at() + (record.replaces() == 1 ? ": seq " + first.seq() + " was written whole but its write"
+                        : " and after: seq " + first.seq() + " to " + previousSeq + " were written whole but their write")
+                        + " failed (answered 503); " + at + " takes " + (record.replaces() == 1 ? "its" : "their") + " place");
+                expectedPrevious = first.hashBefore();
+                records -= record.replaces();
             } else if (link.seq() != previousSeq + 1) {
                 return new Report(files, records, at + ": seq " + link.seq() + " follows seq " + previousSeq
                         + " (records missing, added or out of order" + (record.lineNumber() == 1 ? ", or a file missing" : "")
@@ -131,10 +146,12 @@ public final class AuditVerifier {
                 return new Report(files, records, at + ": seq " + link.seq() + " is not the anchor's record"
                         + " (its hash differs from the one kept elsewhere)", notes);
             }
-            hashBeforePrevious = expectedPrevious;
+            recent.addLast(new Checked(link.seq(), expectedPrevious, at));
+            if (recent.size() > AuditChainWriter.MAX_BATCH) {
+                recent.removeFirst();
+            }
             previousHash = link.hash();
             previousSeq = link.seq();
-            previousAt = at;
             records++;
         }
         if (!torn.isEmpty()) {

@@ -7,6 +7,7 @@ import static org.openimarchive.receiver.config.ReceiverConfig.AUDIT_DIR;
 import static org.openimarchive.receiver.config.ReceiverConfig.AUDIT_HMAC_KEY_FILE;
 import static org.openimarchive.receiver.config.ReceiverConfig.AUDIT_MAX_FILE_SIZE;
 import static org.openimarchive.receiver.config.ReceiverConfig.AUDIT_RETENTION_DAYS;
+import static org.openimarchive.receiver.config.ReceiverConfig.AUDIT_SYNC;
 import static org.openimarchive.receiver.config.ReceiverConfig.BODY_TIMEOUT_SECONDS;
 import static org.openimarchive.receiver.config.ReceiverConfig.DRAIN_SECONDS;
 import static org.openimarchive.receiver.config.ReceiverConfig.LOG4J_CONFIG;
@@ -43,6 +44,10 @@ record Parameter(String name, Default byDefault, Parser parser, String descripti
             new Parameter(AUDIT_CONTENT, Default.of("full"), Parser.CONTENT_MODE,
                     "what an accepted record keeps of the message content: `full`, `sha256` (the content replaced "
                             + "by `\"sha256:<hex>\"` of its UTF-8 bytes), `omit` (no `content` key)"),
+            new Parameter(AUDIT_SYNC, Default.of("os"), Parser.AUDIT_SYNC,
+                    "when a callback's record counts as written, so that it may be answered: `os` once the operating "
+                            + "system has it (a power loss can take the last records), `fsync` once the audit file is "
+                            + "forced to the device, which costs more (see Durability)"),
             new Parameter(MAX_BODY_BYTES, Default.of("1 MB"), Parser.size(1L << 10, 64L << 20),
                     "the largest body accepted, same syntax as `callback.audit.maxFileSize`"),
             new Parameter(BODY_TIMEOUT_SECONDS, Default.of("10"), Parser.wholeNumber(1, 600, "seconds"),

@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.openimarchive.receiver.audit.AuditDirectory;
+import org.openimarchive.receiver.audit.AuditSync;
 import org.openimarchive.receiver.audit.ContentMode;
 import org.openimarchive.receiver.audit.HmacKeyFile;
 import org.openimarchive.receiver.net.SourceAllowlist;
@@ -26,6 +27,7 @@ final class Parser {
     private static final Pattern SIZE = Pattern.compile("(\\d{1,13})\\s*(|B|KB|MB|GB)", Pattern.CASE_INSENSITIVE);
 
     static final Parser CONTENT_MODE = new Parser("", Parser::contentMode);
+    static final Parser AUDIT_SYNC = new Parser("", Parser::auditSync);
     static final Parser SOURCES = new Parser("", SourceAllowlist::parse);
     static final Parser TIME_ZONE = new Parser("", Parser::timeZone);
     static final Parser AUDIT_DIRECTORY = new Parser("", text -> prepared(absolutePath(text)));
@@ -136,6 +138,16 @@ final class Parser {
     /** The bounds for the documentation, such as {@code 1 to 600}; empty when there are none. */
     String bounds() {
         return bounds;
+    }
+
+    private static AuditSync auditSync(String text) {
+        for (AuditSync sync : AuditSync.values()) {
+            if (sync.configName().equalsIgnoreCase(text)) {
+                return sync;
+            }
+        }
+        throw refused(text, "is not one of "
+                + Arrays.stream(AuditSync.values()).map(AuditSync::configName).collect(Collectors.joining(", ")));
     }
 
     private static ContentMode contentMode(String text) {

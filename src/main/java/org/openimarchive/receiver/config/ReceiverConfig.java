@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import org.openimarchive.receiver.audit.AuditSync;
 import org.openimarchive.receiver.audit.ContentMode;
 import org.openimarchive.receiver.net.SourceAllowlist;
 
@@ -28,6 +29,7 @@ public final class ReceiverConfig {
     public static final String AUDIT_MAX_FILE_SIZE = "callback.audit.maxFileSize";
     public static final String AUDIT_RETENTION_DAYS = "callback.audit.retentionDays";
     public static final String AUDIT_CONTENT = "callback.audit.content";
+    public static final String AUDIT_SYNC = "callback.audit.sync";
     public static final String MAX_BODY_BYTES = "callback.maxBodyBytes";
     public static final String BODY_TIMEOUT_SECONDS = "callback.bodyTimeoutSeconds";
     public static final String ALLOWED_SOURCES = "callback.allowedSources";
@@ -105,6 +107,10 @@ public final class ReceiverConfig {
 
     public ContentMode auditContent() {
         return (ContentMode) values.get(AUDIT_CONTENT);
+    }
+
+    public AuditSync auditSync() {
+        return (AuditSync) values.get(AUDIT_SYNC);
     }
 
     public int maxBodyBytes() {

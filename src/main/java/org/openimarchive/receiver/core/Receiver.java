@@ -114,7 +114,7 @@ public final class Receiver {
         AuditLineWriter lines = AuditLineWriter.start("openim-callback-receiver" + location, log4jConfig(config), Map.of(
                 "auditDir", dir.toString(),
                 "maxFileSize", Long.toString(config.auditMaxFileSize()),
-                "retentionDays", Integer.toString(config.auditRetentionDays())));
+                "retentionDays", Integer.toString(config.auditRetentionDays())), config.auditSync());
         try {
             // the records of this start begin a file of their own, counted live; what was there
             // before is counted in the background, file by file

@@ -36,8 +36,12 @@ class AuditLineWriterTest {
     Path dir;
 
     private AuditLineWriter start(URL config, long maxFileSize) {
+        return start(config, maxFileSize, AuditSync.OS);
+    }
+
+    private AuditLineWriter start(URL config, long maxFileSize, AuditSync sync) {
         return AuditLineWriter.start("test-" + dir.getFileName(), config, Map.of(
-                "auditDir", dir.toString(), "maxFileSize", Long.toString(maxFileSize), "retentionDays", "30"));
+                "auditDir", dir.toString(), "maxFileSize", Long.toString(maxFileSize), "retentionDays", "30"), sync);
     }
 
     @Test
@@ -67,7 +71,7 @@ class AuditLineWriterTest {
         String big = "{\"n\":2,\"pad\":\"" + "x".repeat(6000) + "\"}";
         try (TinyFilesystem disk = TinyFilesystem.mount(dir.resolve("disk"), 256);
              AuditLineWriter log = AuditLineWriter.start("full-disk", BUILT_IN, Map.of("auditDir", disk.path().toString(),
-                     "maxFileSize", "104857600", "retentionDays", "30"))) {
+                     "maxFileSize", "104857600", "retentionDays", "30"), AuditSync.OS)) {
             log.write("{\"n\":1}");
             disk.fill();
             AuditWriteException e = assertThrows(AuditWriteException.class, () -> log.write(big));
@@ -86,14 +90,19 @@ class AuditLineWriterTest {
         }
     }
 
-    @Test
-    void rollsBySizeIntoGzipFilesWithoutLosingOrSplittingARecord() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(AuditSync.class)
+    void rollsBySizeIntoGzipFilesWithoutLosingOrSplittingARecordOrAWrite(AuditSync sync) throws Exception {
         List<String> written = new ArrayList<>();
-        try (AuditLineWriter log = start(BUILT_IN, 1024)) {
-            for (int i = 0; i < 300; i++) {
-                String line = "{\"n\":" + i + ",\"pad\":\"" + "x".repeat(40) + "\"}";
-                log.write(line);
-                written.add(line);
+        try (AuditLineWriter log = start(BUILT_IN, 1024, sync)) {
+            for (int i = 0; i < 300; ) {
+                // writes of one to three records
+                List<String> lines = new ArrayList<>();
+                for (int n = 1 + i % 3; n > 0; n--, i++) {
+                    lines.add("{\"n\":" + i + ",\"write\":" + written.size() + ",\"pad\":\"" + "x".repeat(40) + "\"}");
+                }
+                log.write(String.join("\n", lines));
+                written.add(String.join("\n", lines));
             }
         }
         List<Path> rolled;
@@ -102,15 +111,41 @@ class AuditLineWriterTest {
                     .sorted(Comparator.comparingInt(AuditLineWriterTest::index)).toList();
         }
         assertTrue(rolled.size() >= 10, "rolled files: " + rolled);
+        // each file holds whole writes
         List<String> read = new ArrayList<>();
         for (Path gz : rolled) {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(
                     new GZIPInputStream(Files.newInputStream(gz)), StandardCharsets.UTF_8))) {
-                in.lines().forEach(read::add);
+                read.add(in.lines().collect(java.util.stream.Collectors.joining("\n")));
             }
         }
-        read.addAll(Files.readAllLines(dir.resolve("audit.jsonl")));
-        assertEquals(written, read);
+        read.add(String.join("\n", Files.readAllLines(dir.resolve("audit.jsonl"))));
+        assertEquals(String.join("\n", written), String.join("\n", read));
+        java.util.Set<Integer> writeEnds = new java.util.HashSet<>();
+        int end = 0;
+        for (String write : written) {
+            writeEnds.add(end += write.length() + 1);
+        }
+        end = 0;
+        for (String file : read) {
+            if (!file.isEmpty()) {
+                assertTrue(writeEnds.contains(end += file.length() + 1), "a write split across files: " + file);
+            }
+        }
+    }
+
+    @Test
+    void fsyncRefusesAnAppenderWhoseFileItCannotForce() throws Exception {
+        String xml = new String(BUILT_IN.openStream().readAllBytes(), StandardCharsets.UTF_8)
+                .replace("</Console>", "</Console><Console name=\"auditOut\" target=\"SYSTEM_OUT\" ignoreExceptions=\"false\">"
+                        + "<PatternLayout pattern=\"%m%n\" charset=\"UTF-8\"/></Console>")
+                .replace("additivity=\"false\">\n      <AppenderRef ref=\"audit\"/>", "additivity=\"false\">\n      <AppenderRef ref=\"auditOut\"/>");
+        URL console = Files.writeString(dir.resolve("console.xml"), xml).toUri().toURL();
+        start(console, 1024, AuditSync.OS).close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> start(console, 1024, AuditSync.FSYNC));
+        assertTrue(e.getMessage().endsWith("appender auditOut of logger openim.callback.audit cannot honour "
+                + "callback.audit.sync=fsync: it must be a File, RandomAccessFile, RollingFile or RollingRandomAccessFile "
+                + "appender, whose file the receiver forces to the device"), e.getMessage());
     }
 
     @Test
@@ -172,7 +207,7 @@ class AuditLineWriterTest {
     void concurrentWritesToAFullDiskNeverReturnWithoutTheirRecord() throws Exception {
         try (TinyFilesystem disk = TinyFilesystem.mount(dir.resolve("disk"), 256);
              AuditLineWriter log = AuditLineWriter.start("full-disk", BUILT_IN, Map.of("auditDir", disk.path().toString(),
-                     "maxFileSize", "104857600", "retentionDays", "30"))) {
+                     "maxFileSize", "104857600", "retentionDays", "30"), AuditSync.OS)) {
             log.write("{\"n\":\"first\"}");
             disk.fill();
             List<String> returned = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -209,6 +244,7 @@ class AuditLineWriterTest {
         "<AppenderRef ref=\"audit\"/> | <AppenderRef ref=\"audit\" level=\"warn\"/> | logger openim.callback.audit filters audit records",
         "<Logger name=\"openim.callback.audit\" level=\"info\" additivity=\"false\"> | <Logger name=\"openim.callback.audit\" level=\"info\" additivity=\"false\"><ThresholdFilter level=\"error\"/> | logger openim.callback.audit filters audit records",
         "</Console> | </Console><Async name=\"async\" ignoreExceptions=\"false\"><AppenderRef ref=\"audit\"/></Async> | ",
+        "pattern=\"%m%n\" charset=\"UTF-8\" | pattern=\"%d %m%n\" charset=\"UTF-8\" | appender audit of logger openim.callback.audit must have <PatternLayout pattern=\"%m%n\" charset=\"UTF-8\"/>: the records are written as they are, one line each, several in one event",
     })
     void refusesABuiltInConfigurationEditedToDropRecords(String from, String to, String fault) throws Exception {
         String xml = new String(BUILT_IN.openStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -97,7 +97,7 @@ class AuditReaderTest {
         AuditRecord resumed = (AuditRecord) entries.get(3);
         assertEquals("audit.jsonl:5", resumed.at());
         assertTrue(resumed.resumed());
-        assertFalse(resumed.replacesPrevious(), "seq 3 follows seq 1: it replaces nothing");
+        assertEquals(0, resumed.replaces(), "seq 3 follows seq 1: it replaces nothing");
         assertFalse(((AuditRecord) entries.get(0)).superseded());
     }
 
@@ -121,7 +121,7 @@ class AuditReaderTest {
         assertInstanceOf(AuditReader.TornLine.class, entries.get(2), "the torn line stays where it was read");
         AuditRecord replacing = (AuditRecord) entries.get(3);
         assertEquals("audit.jsonl:2", replacing.at());
-        assertTrue(replacing.replacesPrevious());
+        assertEquals(1, replacing.replaces());
         assertTrue(replacing.counts());
         assertEquals(2, replacing.seq());
     }

@@ -46,7 +46,7 @@ class AuditVerifierTest {
         AuditChain chain = last == null ? new AuditChain(key, 0, AuditChain.GENESIS) : new AuditChain(key, last.seq(), last.hash());
         boolean tornTail = AuditFiles.endsTorn(dir.resolve(AuditFiles.ACTIVE));
         try (AuditLineWriter log = AuditLineWriter.start("verifier-" + written, BUILT_IN, Map.of("auditDir", dir.toString(),
-                "maxFileSize", "1024", "retentionDays", "30"))) {
+                "maxFileSize", "1024", "retentionDays", "30"), AuditSync.OS)) {
             AuditChainWriter trail = new AuditChainWriter(log, chain, tornTail);
             for (int i = 0; i < n; i++) {
                 written++;

@@ -117,7 +117,7 @@ class ReceiverConfigTest {
                 "callback.allowedSource: unknown parameter; did you mean callback.allowedSources?",
                 "callback.colour: unknown parameter (known: callback.adminSources, callback.allowedSources, "
                         + "callback.audit.content, callback.audit.dir, callback.audit.hmacKeyFile, callback.audit.maxFileSize, "
-                        + "callback.audit.retentionDays, callback.bodyTimeoutSeconds, callback.drainSeconds, callback.log4jConfig, "
+                        + "callback.audit.retentionDays, callback.audit.sync, callback.bodyTimeoutSeconds, callback.drainSeconds, callback.log4jConfig, "
                         + "callback.maxBodyBytes, callback.nodeName, callback.pathToken, callback.stats.days, callback.stats.timeZone)"), e.problems());
         assertTrue(e.getMessage().startsWith("OpenIM callback receiver not started, invalid configuration: "
                 + "callback.audit.dir: 'relative/dir' must be an absolute path; "), e.getMessage());

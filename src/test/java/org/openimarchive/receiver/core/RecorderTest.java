@@ -1,6 +1,7 @@
 package org.openimarchive.receiver.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,9 +23,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openimarchive.receiver.Fixtures;
+import org.openimarchive.receiver.TinyFilesystem;
 import org.openimarchive.receiver.audit.AuditChain;
+import org.openimarchive.receiver.audit.AuditReader;
+import org.openimarchive.receiver.audit.AuditRecord;
+import org.openimarchive.receiver.audit.AuditVerifier;
+import org.openimarchive.receiver.callback.CallbackParser;
+import org.openimarchive.receiver.callback.ParsedCallback;
+import org.openimarchive.receiver.stats.AuditReplay;
 import org.openimarchive.receiver.audit.AuditLineFormat;
 import org.openimarchive.receiver.audit.AuditLineWriter;
+import org.openimarchive.receiver.audit.AuditSync;
 import org.openimarchive.receiver.audit.AuditChainWriter;
 import org.openimarchive.receiver.audit.AuditWriteException;
 import org.openimarchive.receiver.audit.ContentMode;
@@ -40,12 +50,62 @@ class RecorderTest {
     Path dir;
 
     private AuditLineWriter log;
+    private Statistics statistics;
 
     private Recorder start() {
-        log = AuditLineWriter.start("recorder-" + dir.getFileName(), RecorderTest.class.getResource("/openim-receiver-log4j2.xml"),
-                Map.of("auditDir", dir.toString(), "maxFileSize", Long.toString(100L << 20), "retentionDays", "30"));
+        return start(dir);
+    }
+
+    private Recorder start(Path auditDir) {
+        log = AuditLineWriter.start("recorder-" + auditDir.getFileName(), RecorderTest.class.getResource("/openim-receiver-log4j2.xml"),
+                Map.of("auditDir", auditDir.toString(), "maxFileSize", Long.toString(100L << 20), "retentionDays", "30"), AuditSync.OS);
+        statistics = new Statistics(ZoneOffset.UTC, 30, Clock.fixed(NOW, ZoneOffset.UTC));
         return new Recorder(new AuditChainWriter(log, new AuditChain(null, 0, AuditChain.GENESIS), false),
-                new AuditLineFormat(ContentMode.FULL), new Statistics(ZoneOffset.UTC, 30, Clock.fixed(NOW, ZoneOffset.UTC)));
+                new AuditLineFormat(ContentMode.FULL), statistics);
+    }
+
+    private static ParsedCallback message(String serverMsgID) throws Exception {
+        String body = new String(Fixtures.bytes("good/v3.8-text.json"), StandardCharsets.UTF_8)
+                .replace("0b26a3c1f1a6e4d2c9b7a5f3e1d0c8b6", serverMsgID);
+        return new CallbackParser().parse(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Starts a thread that records {@code serverMsgID}'s message; {@code outcomes} gets "new", "duplicate" or the failure. */
+    private static Thread record(Recorder recorder, String serverMsgID, String operationID, Map<String, String> outcomes)
+            throws Exception {
+        ParsedCallback callback = message(serverMsgID);
+        Thread thread = new Thread(() -> {
+            try {
+                boolean duplicate = recorder.accepted(NOW, "127.0.0.1", operationID, callback);
+                outcomes.put(operationID, duplicate ? "duplicate" : "new");
+            } catch (AuditWriteException e) {
+                outcomes.put(operationID, e.getMessage());
+            }
+        });
+        thread.start();
+        return thread;
+    }
+
+    /**
+     * While the record of {@code m1} is being written (its thread held at the audit log's
+     * monitor), 31 more queue one by one: m2 to m32, and as {@code copies} say, IDs again.
+     */
+    private List<Thread> oneWriteThenOneOfThirtyOne(Recorder recorder, Map<String, String> copies,
+                                                   Map<String, String> outcomes) throws Exception {
+        List<Thread> threads = new ArrayList<>();
+        synchronized (log) {
+            threads.add(record(recorder, "m1", "op1", outcomes));
+            awaitState(threads.get(0), Thread.State.BLOCKED);
+            for (int i = 2; i <= 32; i++) {
+                Thread queued = record(recorder, copies.getOrDefault("m" + i, "m" + i), "op" + i, outcomes);
+                awaitState(queued, Thread.State.WAITING);
+                threads.add(queued);
+            }
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        return threads;
     }
 
     private static RejectedRequest refused(String operationID) {
@@ -114,8 +174,12 @@ class RecorderTest {
     }
 
     private static void awaitBlocked(Thread thread) throws InterruptedException {
+        awaitState(thread, Thread.State.BLOCKED);
+    }
+
+    private static void awaitState(Thread thread, Thread.State state) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (thread.getState() != Thread.State.BLOCKED) {
+        while (thread.getState() != state) {
             assertTrue(System.nanoTime() < deadline, thread.getState().toString());
             Thread.sleep(1);
         }
@@ -173,5 +237,86 @@ class RecorderTest {
         assertEquals(returned.size(), lines.size());
         assertEquals(head(lines.get(lines.size() - 1)), head.get());
         assertEquals(lines.size() + ":", head.get().substring(0, head.get().indexOf(':') + 1));
+    }
+
+    @Test
+    void recordsQueuedDuringAWriteShareTheNextOneInQueueOrderAndACopyAmongThemIsADuplicate() throws Exception {
+        Recorder recorder = start();
+        Map<String, String> outcomes = new ConcurrentHashMap<>();
+        try {
+            // op2 is a copy of m1, written just before; op4 a copy of op3's m3, in the same write
+            oneWriteThenOneOfThirtyOne(recorder, Map.of("m2", "m1", "m4", "m3"), outcomes);
+            assertEquals(2, recorder.writes(), "one write for m1, one for the 31 queued meanwhile");
+        } finally {
+            log.close();
+        }
+        assertEquals(32, outcomes.size());
+        for (int i = 1; i <= 32; i++) {
+            assertEquals(i == 2 || i == 4 ? "duplicate" : "new", outcomes.get("op" + i), "op" + i);
+        }
+        List<String> lines = lines();
+        assertEquals(32, lines.size());
+        for (int i = 0; i < 32; i++) {
+            var record = Json.createReader(new StringReader(lines.get(i))).readObject();
+            assertEquals("op" + (i + 1), record.getString("operationID"), "queue order is chain order");
+            assertEquals(i + 1, record.getInt("seq"));
+            assertEquals(i == 1 || i == 3, record.containsKey("duplicate"), lines.get(i));
+        }
+        assertTrue(new AuditVerifier(null).verify(dir, n -> { }).intact());
+        String total = statistics.toJson();
+        assertTrue(total.contains("\"total\":{\"messages\":30,\"duplicates\":2,"), total);
+    }
+
+    @Test
+    void aWriteOfManyRecordsThatFailsPartWayAnswersEveryOneAndTheNextRecordTakesThePlaceOfWhatItLeft() throws Exception {
+        Map<String, String> outcomes = new ConcurrentHashMap<>();
+        try (TinyFilesystem disk = TinyFilesystem.mount(dir.resolve("disk"), 256)) {
+            Recorder recorder = start(disk.path());
+            try {
+                recorder.accepted(NOW, "127.0.0.1", "op0", message("m0"));
+                // room for the record of m1, and part of the write of the 31 queued behind it
+                disk.fill(4096);
+                oneWriteThenOneOfThirtyOne(recorder, Map.of(), outcomes);
+                disk.free();
+                assertFalse(recorder.accepted(NOW, "127.0.0.1", "after", message("m2")),
+                        "m2's record was never acknowledged: not a duplicate");
+            } finally {
+                log.close();
+            }
+            assertEquals("new", outcomes.get("op1"));
+            for (int i = 2; i <= 32; i++) {
+                assertTrue(outcomes.get("op" + i).startsWith("audit write failed: "), outcomes.get("op" + i));
+            }
+
+            // the failed write left some of its records whole: superseded by the one after, which resumes at seq 3
+            List<AuditRecord> records = new ArrayList<>();
+            try (AuditReader reader = AuditReader.open(disk.path(), n -> { })) {
+                for (AuditReader.Entry entry; (entry = reader.next()) != null; ) {
+                    if (entry instanceof AuditRecord record) {
+                        records.add(record);
+                    }
+                }
+            }
+            List<AuditRecord> superseded = records.stream().filter(AuditRecord::superseded).toList();
+            assertTrue(superseded.size() >= 2, "a failed write of 31 records of 1 KB into 4 KiB left " + superseded.size());
+            assertEquals(3, superseded.get(0).seq());
+            AuditRecord after = records.get(records.size() - 1);
+            assertTrue(after.resumed());
+            assertEquals(3, after.seq());
+            assertEquals(superseded.size(), after.replaces());
+            assertEquals(3 + superseded.size(), records.size());
+
+            AuditVerifier.Report report = new AuditVerifier(null).verify(disk.path(), n -> { });
+            assertTrue(report.intact(), report.toString());
+            assertEquals(3, report.records());
+            assertTrue(report.notes().stream().anyMatch(n -> n.contains(": seq 3 to " + (2 + superseded.size())
+                    + " were written whole but their write failed (answered 503); audit.jsonl:")), report.notes().toString());
+
+            // counted live and counted again from the file: the acknowledged three, nothing else
+            Statistics replayed = new Statistics(ZoneOffset.UTC, 30, Clock.fixed(NOW, ZoneOffset.UTC));
+            new AuditReplay().replay(disk.path(), replayed);
+            assertEquals(statistics.toJson(), replayed.toJson());
+            assertTrue(replayed.toJson().contains("\"total\":{\"messages\":3,\"duplicates\":0,"), replayed.toJson());
+        }
     }
 }

@@ -25,6 +25,7 @@ import org.openimarchive.receiver.audit.AuditChain;
 import org.openimarchive.receiver.audit.AuditChainWriter;
 import org.openimarchive.receiver.audit.AuditLineFormat;
 import org.openimarchive.receiver.audit.AuditLineWriter;
+import org.openimarchive.receiver.audit.AuditSync;
 import org.openimarchive.receiver.audit.ContentMode;
 import org.openimarchive.receiver.audit.RejectedRequest;
 import org.openimarchive.receiver.callback.CallbackParser;
@@ -53,7 +54,7 @@ class AuditToolTest {
         AuditLineFormat format = new AuditLineFormat(ContentMode.FULL);
         URL config = AuditLineWriter.class.getResource("/openim-receiver-log4j2.xml");
         try (AuditLineWriter log = AuditLineWriter.start("tool", config, Map.of("auditDir", dir.toString(), "maxFileSize", "2048",
-                "retentionDays", "30"))) {
+                "retentionDays", "30"), AuditSync.OS)) {
             AuditChainWriter trail = new AuditChainWriter(log, new AuditChain(null, 0, AuditChain.GENESIS), false);
             String[][] messages = {{"alice", "bob", "0"}, {"bob", "alice", "0"}, {"alice", "carol", "1"}, {"dave", "erin", "2"}};
             int n = 0;
@@ -231,7 +232,7 @@ class AuditToolTest {
         AuditLineFormat format = new AuditLineFormat(ContentMode.FULL);
         URL config = AuditLineWriter.class.getResource("/openim-receiver-log4j2.xml");
         try (AuditLineWriter log = AuditLineWriter.start("tool-b", config, Map.of("auditDir", b.toString(), "maxFileSize", "2048",
-                "retentionDays", "30"))) {
+                "retentionDays", "30"), AuditSync.OS)) {
             AuditChainWriter trail = new AuditChainWriter(log, new AuditChain(null, 0, AuditChain.GENESIS), false);
             String[][] messages = {{"m0", "alice", "bob"}, {"n1", "gina", "bob"}};
             Instant sent = TODAY.atTime(12, 0, 1).toInstant(ZoneOffset.UTC);
