@@ -56,7 +56,7 @@ public final class AuditFilter extends HttpFilter {
             receiver.operations().error("Unexpected failure while handling a callback", e);
             exchange.refuse(Refusal.INTERNAL_ERROR, "the receiver failed; see its log");
         }
-        if (exchange.bodyState() == CallbackExchange.BodyState.READING && exchange.refusal() == null) {
+        if (exchange.awaitingBody() && exchange.refusal() == null) {
             return; // the body arrives off this thread; the request comes back through the chain
         }
         int status;
