@@ -218,6 +218,11 @@ final class CallbackExchange {
         return bodyState == BodyState.DONE && refusedBody == null && readFailure == null ? body : null;
     }
 
+    /** Why the body was refused (too large, too slow) before it was read whole, else null. */
+    RequestBody.RefusedException refusedBody() {
+        return bodyState == BodyState.DONE ? refusedBody : null;
+    }
+
     /** The exchange goes through the chain again, on the async dispatch that follows the body's reading. */
     void restartChain() {
         stage = FilterChainOrder.AUDIT;
