@@ -45,15 +45,45 @@ public final class ReceiverConfig {
     /** The parameters' names, sorted. */
     private static final Set<String> NAMES = names();
 
-    /** Every parameter's value by name: null where a parameter has none. */
-    private final Map<String, Object> values;
+    // every value parsed and typed once, at start-up: several are read on every request
+    private final Path auditDir;
+    private final long auditMaxFileSize;
+    private final int auditRetentionDays;
+    private final ContentMode auditContent;
+    private final int maxBodyBytes;
+    private final Duration bodyTimeout;
+    private final SourceAllowlist allowedSources;
+    private final Path log4jConfig;
+    private final SourceAllowlist adminSources;
+    private final int statsDays;
+    private final ZoneId statsTimeZone;
+    private final byte[] hmacKey;
+    private final PathTokens pathTokens;
+    private final String nodeName;
+    private final Duration drain;
     private final Map<String, String> effective;
     private final List<String> warnings;
 
     private ReceiverConfig(Reader r) {
-        this.values = r.readAll();
-        if (auditRetentionDays() < statsDays()) {
-            r.problem(AUDIT_RETENTION_DAYS, auditRetentionDays() + " days is less than " + STATS_DAYS + " (" + statsDays()
+        // by name, null where a parameter has none
+        Map<String, Object> values = r.readAll();
+        this.auditDir = (Path) values.get(AUDIT_DIR);
+        this.auditMaxFileSize = (Long) values.get(AUDIT_MAX_FILE_SIZE);
+        this.auditRetentionDays = (Integer) values.get(AUDIT_RETENTION_DAYS);
+        this.auditContent = (ContentMode) values.get(AUDIT_CONTENT);
+        this.maxBodyBytes = Math.toIntExact((Long) values.get(MAX_BODY_BYTES));
+        this.bodyTimeout = Duration.ofSeconds((Integer) values.get(BODY_TIMEOUT_SECONDS));
+        this.allowedSources = (SourceAllowlist) values.get(ALLOWED_SOURCES);
+        this.log4jConfig = (Path) values.get(LOG4J_CONFIG);
+        this.adminSources = (SourceAllowlist) values.get(ADMIN_SOURCES);
+        this.statsDays = (Integer) values.get(STATS_DAYS);
+        this.statsTimeZone = (ZoneId) values.get(STATS_TIME_ZONE);
+        this.hmacKey = (byte[]) values.get(AUDIT_HMAC_KEY_FILE);
+        this.pathTokens = (PathTokens) values.get(PATH_TOKEN);
+        this.nodeName = (String) values.get(NODE_NAME);
+        this.drain = Duration.ofSeconds((Integer) values.get(DRAIN_SECONDS));
+        if (auditRetentionDays < statsDays) {
+            r.problem(AUDIT_RETENTION_DAYS, auditRetentionDays + " days is less than " + STATS_DAYS + " (" + statsDays
                     + "): the statistics are counted from the audit files retention keeps");
         }
         r.rejectUnknownNames();
@@ -94,19 +124,19 @@ public final class ReceiverConfig {
     }
 
     public Path auditDir() {
-        return (Path) values.get(AUDIT_DIR);
+        return auditDir;
     }
 
     public long auditMaxFileSize() {
-        return (Long) values.get(AUDIT_MAX_FILE_SIZE);
+        return auditMaxFileSize;
     }
 
     public int auditRetentionDays() {
-        return (Integer) values.get(AUDIT_RETENTION_DAYS);
+        return auditRetentionDays;
     }
 
     public ContentMode auditContent() {
-        return (ContentMode) values.get(AUDIT_CONTENT);
+        return auditContent;
     }
 
     public AuditSync auditSync() {
@@ -114,36 +144,36 @@ public final class ReceiverConfig {
     }
 
     public int maxBodyBytes() {
-        return Math.toIntExact((Long) values.get(MAX_BODY_BYTES));
+        return maxBodyBytes;
     }
 
     /** How long a body may take to arrive whole, from its first read. */
     public Duration bodyTimeout() {
-        return Duration.ofSeconds((Integer) values.get(BODY_TIMEOUT_SECONDS));
+        return bodyTimeout;
     }
 
     public SourceAllowlist allowedSources() {
-        return (SourceAllowlist) values.get(ALLOWED_SOURCES);
+        return allowedSources;
     }
 
     /** The operator's log4j2 XML replacing the built-in one, or null. */
     public Path log4jConfig() {
-        return (Path) values.get(LOG4J_CONFIG);
+        return log4jConfig;
     }
 
     /** Who may read {@code /stats} and {@code /metrics}. */
     public SourceAllowlist adminSources() {
-        return (SourceAllowlist) values.get(ADMIN_SOURCES);
+        return adminSources;
     }
 
     /** How many recent days {@code /stats} keeps per-day figures for. */
     public int statsDays() {
-        return (Integer) values.get(STATS_DAYS);
+        return statsDays;
     }
 
     /** The time zone that draws the line between days in {@code /stats}. */
     public ZoneId statsTimeZone() {
-        return (ZoneId) values.get(STATS_TIME_ZONE);
+        return statsTimeZone;
     }
 
     /**
@@ -151,8 +181,7 @@ public final class ReceiverConfig {
      * {@value #AUDIT_HMAC_KEY_FILE}, or null for plain SHA-256. Never logged.
      */
     public byte[] hmacKey() {
-        byte[] key = (byte[]) values.get(AUDIT_HMAC_KEY_FILE);
-        return key == null ? null : key.clone();
+        return hmacKey == null ? null : hmacKey.clone();
     }
 
     /**
@@ -160,17 +189,17 @@ public final class ReceiverConfig {
      * none is set. Never logged.
      */
     public PathTokens pathTokens() {
-        return (PathTokens) values.get(PATH_TOKEN);
+        return pathTokens;
     }
 
     /** This receiver's name among several: the host name unless set. */
     public String nodeName() {
-        return (String) values.get(NODE_NAME);
+        return nodeName;
     }
 
     /** How long an undeploy first answers {@code /health} DRAINING while it still records callbacks. */
     public Duration drain() {
-        return Duration.ofSeconds((Integer) values.get(DRAIN_SECONDS));
+        return drain;
     }
 
     /** One line for the log: every parameter, its value and where the value came from. */

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Properties;
 import org.openimarchive.receiver.audit.AuditDirectoryUsage;
 import org.openimarchive.receiver.json.JsonText;
@@ -64,15 +65,13 @@ public final class DashboardPage {
                         + "</script>\n<script>" + chart + "</script>\n<script>" + script + "</script>");
     }
 
-    /** The assets of {@link #served()}, by name; null for any other name. */
-    public static Asset asset(String name) {
-        return switch (name) {
-            case "dashboard.css" -> new Asset("text/css;charset=utf-8", bytes(RESOURCES + name));
-            case "dashboard.js" -> new Asset("text/javascript;charset=utf-8", bytes(RESOURCES + name));
-            case "favicon.svg" -> new Asset("image/svg+xml", bytes(RESOURCES + name));
-            case CHART_JS_FILE -> new Asset("text/javascript;charset=utf-8", chartJs().getBytes(StandardCharsets.UTF_8));
-            default -> null;
-        };
+    /** The assets of {@link #served()}, by name, each read anew. */
+    public static Map<String, Asset> assets() {
+        return Map.of(
+                "dashboard.css", new Asset("text/css;charset=utf-8", bytes(RESOURCES + "dashboard.css")),
+                "dashboard.js", new Asset("text/javascript;charset=utf-8", bytes(RESOURCES + "dashboard.js")),
+                "favicon.svg", new Asset("image/svg+xml", bytes(RESOURCES + "favicon.svg")),
+                CHART_JS_FILE, new Asset("text/javascript;charset=utf-8", chartJs().getBytes(StandardCharsets.UTF_8)));
     }
 
     /**

@@ -23,7 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -48,7 +48,8 @@ public final class ReceiverMetrics {
     static final int MAX_CONTENT_TYPES = 256;
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    private final Set<Integer> contentTypes = ConcurrentHashMap.newKeySet();
+    /** The data point of each content type with a label value of its own, looked up once. */
+    private final Map<Integer, CounterDataPoint> messagesByContentType = new ConcurrentHashMap<>();
     private final Counter requests;
     private final Counter messages;
     private final Counter duplicates;
@@ -183,12 +184,13 @@ public final class ReceiverMetrics {
             duplicates.inc();
             return;
         }
-        if (contentTypes.contains(contentType)
-                || (contentTypes.size() < MAX_CONTENT_TYPES && contentTypes.add(contentType))) {
-            messages.labelValues(Integer.toString(contentType)).inc();
-        } else {
-            messages.labelValues("other").inc();
+        CounterDataPoint count = messagesByContentType.get(contentType);
+        if (count == null) {
+            count = messagesByContentType.size() < MAX_CONTENT_TYPES
+                    ? messagesByContentType.computeIfAbsent(contentType, type -> messages.labelValues(Integer.toString(type)))
+                    : messages.labelValues("other");
         }
+        count.inc();
     }
 
     public void auditWriteFailed() {

@@ -56,7 +56,7 @@ public final class AuditFilter extends HttpFilter {
             receiver.operations().error("Unexpected failure while handling a callback", e);
             exchange.refuse(Refusal.INTERNAL_ERROR, "the receiver failed; see its log");
         }
-        if (exchange.bodyState() == CallbackExchange.BodyState.READING && exchange.refusal() == null) {
+        if (exchange.awaitingBody() && exchange.refusal() == null) {
             return; // the body arrives off this thread; the request comes back through the chain
         }
         int status;
@@ -117,25 +117,20 @@ public final class AuditFilter extends HttpFilter {
         Refusal refusal = exchange.refusal();
         // the body as far as it was read: a refusal before the body (a source not allowed, an
         // unknown command, a wrong method or content type) reads none of it
+        long declared = request.getContentLengthLong();
         Long bodyBytes = null;
         String bodySha256 = null;
         byte[] body = exchange.bodyIfRead();
+        RequestBody.RefusedException refusedBody = exchange.refusedBody();
         if (body != null) {
             bodyBytes = (long) body.length;
             bodySha256 = AuditLineFormat.sha256Hex(body);
-        } else {
-            try {
-                if (exchange.bodyState() == CallbackExchange.BodyState.DONE) {
-                    exchange.body();
-                }
-                long declared = request.getContentLengthLong();
-                bodyBytes = declared >= 0 ? declared : null;
-            } catch (RequestBody.RefusedException e) {
-                bodyBytes = e.bytes();
-            } catch (IOException e) {
-                // the sender went away while sending, or sent what could not be read: not known whole
-            }
+        } else if (refusedBody != null) {
+            bodyBytes = refusedBody.bytes();
+        } else if (exchange.bodyState() != CallbackExchange.BodyState.DONE) {
+            bodyBytes = declared >= 0 ? declared : null;
         }
+        // else the sender went away while sending, or sent what could not be read: not known whole
         try {
             receiver.recorder().refused(new RejectedRequest(
                     exchange.receivedAt(),
@@ -154,7 +149,6 @@ public final class AuditFilter extends HttpFilter {
             response.setHeader("Allow", "POST");
         }
         boolean unread = exchange.hasUnreadBody();
-        long declared = request.getContentLengthLong();
         if (refusal == Refusal.BODY_TOO_SLOW || unread) {
             // nothing waits for a body the receiver will not use: the connection ends with the reply
             response.setHeader("Connection", "close");

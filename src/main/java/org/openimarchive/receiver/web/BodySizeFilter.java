@@ -28,7 +28,7 @@ public final class BodySizeFilter extends CheckFilter {
                 // the container would not read it asynchronously
                 exchange.bodyRead(null, null, e instanceof IOException io ? io : new IOException(e), false);
             }
-            if (exchange.bodyState() == CallbackExchange.BodyState.READING) {
+            if (exchange.awaitingBody()) {
                 return false; // read off this thread: the chain goes on when the body is there
             }
         }

@@ -33,6 +33,7 @@ final class CallbackExchange {
     private volatile BodyState bodyState = BodyState.NOT_READ;
     private volatile boolean bodyReadToItsEnd;
     private volatile boolean bodyReadStarted;
+    private boolean awaitingBody;
     private byte[] body;
     private RequestBody.RefusedException refusedBody;
     private IOException readFailure;
@@ -150,6 +151,18 @@ final class CallbackExchange {
         bodyState = BodyState.READING;
         bodyReadStarted = true;
         AsyncBody.start(this, declared, maxBodyBytes, bodyTimeout);
+        awaitingBody = true;
+    }
+
+    /**
+     * Whether the chain left the body to be read off its thread ({@link #startReadingBody}):
+     * it must stop and leave the exchange alone until the request comes back on the async
+     * dispatch. Unlike {@link #bodyState()}, which the reader may set to {@code DONE} on another
+     * thread before the chain has stopped, it is written and read only by the thread that runs
+     * the chain.
+     */
+    boolean awaitingBody() {
+        return awaitingBody;
     }
 
     /** How the body ended: its bytes, or why not. */
@@ -205,9 +218,15 @@ final class CallbackExchange {
         return bodyState == BodyState.DONE && refusedBody == null && readFailure == null ? body : null;
     }
 
+    /** Why the body was refused (too large, too slow) before it was read whole, else null. */
+    RequestBody.RefusedException refusedBody() {
+        return bodyState == BodyState.DONE ? refusedBody : null;
+    }
+
     /** The exchange goes through the chain again, on the async dispatch that follows the body's reading. */
     void restartChain() {
         stage = FilterChainOrder.AUDIT;
+        awaitingBody = false;
     }
 
     /** Ends the exchange as refused, unless it was already decided. */

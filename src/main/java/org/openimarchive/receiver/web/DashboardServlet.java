@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.openimarchive.receiver.core.Receiver;
 import org.openimarchive.receiver.dashboard.DashboardPage;
 
@@ -20,13 +21,24 @@ public final class DashboardServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
 
+    // read once: the page and its assets are the WAR's own, and reading them (Chart.js's
+    // bundle is some 200 KB, its source map comment cut with a regex) is not for every request
+    private transient byte[] page;
+    private transient Map<String, DashboardPage.Asset> assets;
+
+    @Override
+    public void init() {
+        page = DashboardPage.served().getBytes(StandardCharsets.UTF_8);
+        assets = DashboardPage.assets();
+    }
+
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String name = request.getPathInfo();
         securityHeaders(response);
         if (name == null) {
             response.setHeader("Cache-Control", "no-store");
-            send(response, "text/html;charset=utf-8", DashboardPage.served().getBytes(StandardCharsets.UTF_8));
+            send(response, "text/html;charset=utf-8", page);
         } else if (name.equals("/")) {
             // the page's relative URLs resolve against /dashboard, not /dashboard/
             response.setHeader("Location", request.getContextPath() + "/dashboard");
@@ -36,7 +48,7 @@ public final class DashboardServlet extends HttpServlet {
             response.setHeader("Cache-Control", "no-store");
             JsonReplies.send(response, 200, DashboardPage.nodeJson(true, receiver.health().problem(), receiver.auditUsage()));
         } else {
-            DashboardPage.Asset asset = DashboardPage.asset(name.substring(1));
+            DashboardPage.Asset asset = assets.get(name.substring(1));
             if (asset == null) {
                 JsonReplies.send(response, 404, "{\"error\":\"no such dashboard asset\"}");
                 return;

@@ -21,6 +21,9 @@ enum FilterChainOrder {
     static final String MESSAGE = "web.xml's filter chain for the callback servlet must be, in this order: "
             + "audit, sourceAllowlist, route, contentType, bodySize, jsonBinding";
 
+    /** {@link #values()}, which copies its array at every call, taken once. */
+    private static final FilterChainOrder[] ORDER = values();
+
     private final String filterName;
 
     FilterChainOrder(String filterName) {
@@ -34,6 +37,6 @@ enum FilterChainOrder {
 
     /** The stage that must have run just before this one, or null for the first. */
     FilterChainOrder previous() {
-        return ordinal() == 0 ? null : values()[ordinal() - 1];
+        return ordinal() == 0 ? null : ORDER[ordinal() - 1];
     }
 }
