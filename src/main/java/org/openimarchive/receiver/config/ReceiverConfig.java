@@ -50,6 +50,7 @@ public final class ReceiverConfig {
     private final long auditMaxFileSize;
     private final int auditRetentionDays;
     private final ContentMode auditContent;
+    private final AuditSync auditSync;
     private final int maxBodyBytes;
     private final Duration bodyTimeout;
     private final SourceAllowlist allowedSources;
@@ -71,6 +72,7 @@ public final class ReceiverConfig {
         this.auditMaxFileSize = (Long) values.get(AUDIT_MAX_FILE_SIZE);
         this.auditRetentionDays = (Integer) values.get(AUDIT_RETENTION_DAYS);
         this.auditContent = (ContentMode) values.get(AUDIT_CONTENT);
+        this.auditSync = (AuditSync) values.get(AUDIT_SYNC);
         this.maxBodyBytes = Math.toIntExact((Long) values.get(MAX_BODY_BYTES));
         this.bodyTimeout = Duration.ofSeconds((Integer) values.get(BODY_TIMEOUT_SECONDS));
         this.allowedSources = (SourceAllowlist) values.get(ALLOWED_SOURCES);
@@ -140,7 +142,7 @@ public final class ReceiverConfig {
     }
 
     public AuditSync auditSync() {
-        return (AuditSync) values.get(AUDIT_SYNC);
+        return auditSync;
     }
 
     public int maxBodyBytes() {

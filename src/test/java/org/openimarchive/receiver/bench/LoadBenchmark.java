@@ -35,7 +35,8 @@ import org.openimarchive.receiver.it.TomcatServer;
  * requests of the paced run at 2 connections, default 1; 0 for none), {@code load.jvm} and {@code load.connector}
  * (Tomcat's JVM options and HTTP connector attributes, defaults those README recommends),
  * {@code load.baselineWar} (another build of the WAR, deployed beside this one and measured in
- * the same turns: a before/after).
+ * the same turns: a before/after), {@code load.fsync} (default true: the WAR is also deployed
+ * with {@code callback.audit.sync=fsync} and measured in the same turns).
  */
 public final class LoadBenchmark {
 
@@ -50,6 +51,8 @@ public final class LoadBenchmark {
     private static final String BARE = "bare servlet";
     private static final String RECEIVER = "receiver";
     private static final String BASELINE = "baseline";
+    private static final String FSYNC = "receiver fsync";
+    private static final String FSYNC_CONTEXT = "fsync";
     private static final String FLOOR = "floor";
     /** The jars that FloorServlet needs, taken from the built WAR. */
     private static final List<String> FLOOR_JARS =
@@ -70,6 +73,10 @@ public final class LoadBenchmark {
         /** Requests answered 2xx: wrk counts every other status as an error. */
         long answered() {
             return get("requests") - get("status");
+        }
+
+        double cpuPerRequest() {
+            return (double) get("cpu_us") / get("requests");
         }
 
         long errors() {
@@ -104,8 +111,12 @@ public final class LoadBenchmark {
             targets.add(new Target(FLOOR, "/floor/callbackAfterSendSingleMsgCommand"));
             tomcat.deploy();
             targets.add(new Target(RECEIVER, "/" + TomcatServer.APP + "/callbackAfterSendSingleMsgCommand"));
+            if (Boolean.parseBoolean(System.getProperty("load.fsync", "true"))) {
+                deployWar(tomcat, FSYNC_CONTEXT, TomcatServer.warFile(), Map.of("callback.audit.sync", "fsync"));
+                targets.add(new Target(FSYNC, "/" + FSYNC_CONTEXT + "/callbackAfterSendSingleMsgCommand"));
+            }
             if (!baselineWar.isEmpty()) {
-                deployBaseline(tomcat, Path.of(baselineWar));
+                deployWar(tomcat, BASELINE, Path.of(baselineWar), Map.of());
                 targets.add(new Target(BASELINE, "/" + BASELINE + "/callbackAfterSendSingleMsgCommand"));
             }
             if (System.getProperty("load.soak", "").equals("true")) {
@@ -157,12 +168,35 @@ public final class LoadBenchmark {
                 }
             }
             System.out.println();
+            if (targets.get(0).name().equals(BARE)) {
+                for (int connections : connectionCounts) {
+                    for (Target target : targets) {
+                        if (!target.name().equals(BARE)) {
+                            double cpu = mean(runs, target.name(), connections, Run::cpuPerRequest);
+                            System.out.printf(Locale.ROOT, "%-14s c=%-3d CPU per callback %5.1f µs = %.2f × the bare"
+                                            + " servlet's (%.1f µs)%n", target.name(), connections, cpu,
+                                    cpu / mean(runs, BARE, connections, Run::cpuPerRequest),
+                                    mean(runs, BARE, connections, Run::cpuPerRequest));
+                        }
+                    }
+                }
+                System.out.println();
+            }
             System.out.println("peak RSS of Tomcat: " + peakRss(tomcat.pid()));
-            long lines = auditLines(base.resolve("logs/openim-audit"));
-            System.out.printf(Locale.ROOT, "receiver: %d requests answered 200 by wrk's count, %d audit lines written%n",
-                    answered.get(RECEIVER), lines);
-            if (lines < answered.get(RECEIVER)) {
-                throw new IllegalStateException("fewer audit lines than callbacks answered 200: records were lost");
+            for (Target target : targets) {
+                Path auditDir = target.name().equals(RECEIVER) ? base.resolve("logs/openim-audit")
+                        : target.name().equals(FSYNC) ? base.resolve("logs/" + FSYNC_CONTEXT + "-audit")
+                        : target.name().equals(BASELINE) ? base.resolve("logs/" + BASELINE + "-audit") : null;
+                if (auditDir == null) {
+                    continue;
+                }
+                long lines = auditLines(auditDir);
+                System.out.printf(Locale.ROOT, "%s: %d requests answered 200 by wrk's count, %d audit lines written%n",
+                        target.name(), answered.get(target.name()), lines);
+                if (lines < answered.get(target.name())) {
+                    throw new IllegalStateException(target.name() + ": fewer audit lines than callbacks answered 200:"
+                            + " records were lost");
+                }
             }
         } finally {
             // the audit files of a run reach gigabytes: keep none of them
@@ -213,16 +247,21 @@ public final class LoadBenchmark {
         tomcat.await("the floor servlet to be deployed", Duration.ofSeconds(60), () -> tomcat.status("/floor/") == 405);
     }
 
-    /** Another build of the receiver, with an audit directory of its own. */
-    private static void deployBaseline(TomcatServer tomcat, Path war) throws Exception {
-        Path audit = tomcat.base().resolve("logs/baseline-audit");
-        Files.writeString(tomcat.base().resolve("conf/Catalina/localhost/" + BASELINE + ".xml"), """
+    /** A build of the receiver at {@code /context}, with an audit directory of its own and these parameters. */
+    private static void deployWar(TomcatServer tomcat, String context, Path war, Map<String, String> params)
+            throws Exception {
+        Path audit = tomcat.base().resolve("logs/" + context + "-audit");
+        StringBuilder parameters = new StringBuilder();
+        params.forEach((name, value) -> parameters.append("""
+                  <Parameter name="%s" value="%s" override="false"/>
+                """.formatted(name, value)));
+        Files.writeString(tomcat.base().resolve("conf/Catalina/localhost/" + context + ".xml"), """
                 <Context docBase="%s">
                   <Parameter name="callback.audit.dir" value="%s" override="false"/>
-                </Context>
-                """.formatted(war.toAbsolutePath(), audit));
-        tomcat.await("the baseline WAR to be deployed", Duration.ofSeconds(60),
-                () -> tomcat.status("/" + BASELINE + "/health") == 200);
+                %s</Context>
+                """.formatted(war.toAbsolutePath(), audit, parameters));
+        tomcat.await("the WAR at /" + context + " to be deployed", Duration.ofSeconds(60),
+                () -> tomcat.status("/" + context + "/health") == 200);
     }
 
     private static Run wrk(TomcatServer tomcat, Path script, Target target, int connections, int seconds,

@@ -201,13 +201,18 @@ public final class TomcatServer implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
+    /** The built WAR. */
+    public static Path warFile() {
+        return DeployedWar.warFile();
+    }
+
     /**
      * Copies the WAR into webapps as {@value #APP}.war and waits until Tomcat has deployed it
      * (through a context file in conf/Catalina/localhost, if there is one), or failed to.
      */
     public void deploy() throws Exception {
         int deployments = deploymentsFinished();
-        Files.copy(DeployedWar.warFile(), base.resolve("webapps/" + APP + ".war.tmp"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(warFile(), base.resolve("webapps/" + APP + ".war.tmp"), StandardCopyOption.REPLACE_EXISTING);
         Files.move(base.resolve("webapps/" + APP + ".war.tmp"), base.resolve("webapps/" + APP + ".war"),
                 StandardCopyOption.ATOMIC_MOVE);
         await("the WAR to be deployed", Duration.ofSeconds(60), () -> deploymentsFinished() > deployments);
