@@ -32,13 +32,16 @@ final class AsyncBody implements ReadListener {
     private boolean tooLarge;
     private boolean settled;
 
-    private AsyncBody(CallbackExchange exchange, AsyncContext async, ServletInputStream in, long declaredLength, int limit) {
+    private AsyncBody(CallbackExchange exchange, AsyncContext async, ServletInputStream in, long declaredLength, int limit,
+                      byte[] arrived, int arrivedLength) {
         this.exchange = exchange;
         this.async = async;
         this.in = in;
         this.declaredLength = declaredLength;
         this.limit = limit;
-        this.body = new byte[(int) Math.min(declaredLength >= 0 ? declaredLength : limit + 1L, chunk.length)];
+        this.body = arrivedLength > 0 ? arrived
+                : new byte[(int) Math.min(declaredLength >= 0 ? declaredLength : limit + 1L, chunk.length)];
+        this.length = arrivedLength;
     }
 
     /**
@@ -46,13 +49,17 @@ final class AsyncBody implements ReadListener {
      * returns to the container. When it cannot start, it throws with the request's asynchronous
      * cycle completed, so that only the caller's reply follows (the completion takes effect
      * when the request's thread returns to the container).
+     *
+     * @param arrived       the start of the body, already read (within the declared length), or empty
+     * @param arrivedLength how many bytes of {@code arrived} it holds
      */
-    static void start(CallbackExchange exchange, long declaredLength, int limit, Duration timeout) throws IOException {
+    static void start(CallbackExchange exchange, long declaredLength, int limit, Duration timeout, byte[] arrived,
+                      int arrivedLength) throws IOException {
         AsyncContext async = exchange.request().startAsync();
         try {
             async.setTimeout(timeout.toMillis());
             ServletInputStream in = exchange.request().getInputStream();
-            AsyncBody reader = new AsyncBody(exchange, async, in, declaredLength, limit);
+            AsyncBody reader = new AsyncBody(exchange, async, in, declaredLength, limit, arrived, arrivedLength);
             async.addListener(new AsyncDeadline().on(reader::timedOut,
                     t -> reader.onError(t != null ? t : new IOException("the request failed"))));
             in.setReadListener(reader);

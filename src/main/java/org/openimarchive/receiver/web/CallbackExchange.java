@@ -1,5 +1,6 @@
 package org.openimarchive.receiver.web;
 
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -19,6 +20,8 @@ import org.openimarchive.receiver.callback.ParsedCallback;
 final class CallbackExchange {
 
     static final String ATTRIBUTE = CallbackExchange.class.getName();
+    /** The largest body read on the request's thread as far as it has arrived; a larger one is read as it comes. */
+    static final int READ_AT_ONCE_MAX = 64 << 10;
 
     private final Instant receivedAt;
     private final HttpServletRequest request;
@@ -127,9 +130,10 @@ final class CallbackExchange {
     /**
      * Starts reading the body, within {@code callback.maxBodyBytes} and
      * {@code callback.bodyTimeoutSeconds}, without holding the request's thread: a declared
-     * Content-Length over the limit is refused before a byte is read, a body that has all
-     * arrived is taken at once, and any other is read as it comes ({@link AsyncBody}); the
-     * request then comes back through the chain once the body has been read, or refused.
+     * Content-Length over the limit is refused before a byte is read, a body of up to
+     * {@value #READ_AT_ONCE_MAX} bytes that has all arrived is taken at once, and any other is
+     * read as it comes ({@link AsyncBody}), from what had arrived; the request then comes back
+     * through the chain once the body has been read, or refused.
      */
     void startReadingBody() throws IOException {
         long declared = request.getContentLengthLong();
@@ -141,17 +145,40 @@ final class CallbackExchange {
             bodyRead(new byte[0], null, null, true);
             return;
         }
-        if (declared > 0 && request.getInputStream().available() >= declared) {
-            // all of it has arrived (OpenIM sends a body of a few KB with its headers): no read
-            // can wait, so it is taken on this thread, without a dispatch
-            byte[] bytes = request.getInputStream().readNBytes((int) declared);
-            bodyRead(bytes, null, null, true);
-            return;
+        byte[] arrived = new byte[0];
+        int length = 0;
+        if (declared > 0 && declared <= READ_AT_ONCE_MAX) {
+            // what has arrived is taken on this thread, without a dispatch: usually all of it
+            // (OpenIM sends a body of a few KB with its headers)
+            arrived = new byte[(int) declared];
+            length = readArrived(request.getInputStream(), arrived);
+            if (length == declared) {
+                bodyRead(arrived, null, null, true);
+                return;
+            }
         }
         bodyState = BodyState.READING;
         bodyReadStarted = true;
-        AsyncBody.start(this, declared, maxBodyBytes, bodyTimeout);
+        AsyncBody.start(this, declared, maxBodyBytes, bodyTimeout, arrived, length);
         awaitingBody = true;
+    }
+
+    /**
+     * Reads into {@code into} what can be read without waiting: no more than the stream says
+     * is available at each step. (Tomcat says 1 before the first read, however much it holds.)
+     *
+     * @return how many bytes were read
+     */
+    private static int readArrived(ServletInputStream in, byte[] into) throws IOException {
+        int length = 0;
+        for (int ready; length < into.length && (ready = in.available()) > 0; ) {
+            int n = in.read(into, length, Math.min(ready, into.length - length));
+            if (n < 0) {
+                break;
+            }
+            length += n;
+        }
+        return length;
     }
 
     /**

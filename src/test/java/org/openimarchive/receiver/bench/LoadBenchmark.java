@@ -271,6 +271,7 @@ public final class LoadBenchmark {
                 "--timeout", "10s", "-s", script.getFileName().toString(), tomcat.uri(target.path()).toString(), "--"));
         command.addAll(List.of(scriptArgs));
         long cpuBefore = cpuMicros(tomcat.pid());
+        long switchesBefore = contextSwitches(tomcat.pid());
         // from the scripts' directory, where one script finds the other
         Process wrk = new ProcessBuilder(command).directory(script.getParent().toFile()).redirectErrorStream(true).start();
         StringBuilder output = new StringBuilder();
@@ -292,6 +293,7 @@ public final class LoadBenchmark {
             throw new IllegalStateException("wrk failed: " + command + "\n" + output);
         }
         figures.put("cpu_us", cpuMicros(tomcat.pid()) - cpuBefore);
+        figures.put("switches", contextSwitches(tomcat.pid()) - switchesBefore);
         return new Run(target.name(), connections, figures);
     }
 
@@ -302,10 +304,12 @@ public final class LoadBenchmark {
 
     private static void print(Run run, long heapKib) {
         System.out.printf(Locale.ROOT, "%-13s c=%-3d %9.0f req/s  p50 %6.3f ms  p99 %6.3f ms  p99.9 %6.3f ms  max %7.3f ms"
-                        + "  requests %d  errors %d  Tomcat CPU %.1f µs/request  heap after full GC %d KiB%n",
+                        + "  requests %d  errors %d  Tomcat CPU %.1f µs/request  context switches %.2f/request"
+                        + "  heap after full GC %d KiB%n",
                 run.target(), run.connections(), run.rps(), ms(run.get("p50_us")), ms(run.get("p99_us")),
                 ms(run.get("p999_us")), ms(run.get("max_us")), run.get("requests"), run.errors(),
-                (double) run.get("cpu_us") / run.get("requests"), heapKib);
+                (double) run.get("cpu_us") / run.get("requests"), (double) run.get("switches") / run.get("requests"),
+                heapKib);
     }
 
     /** The CPU time (user and system, every thread) the process has used, from /proc: 10 ms steps. */
@@ -315,6 +319,28 @@ public final class LoadBenchmark {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
         return ticks * 10_000; // USER_HZ is 100 on Linux
+    }
+
+    /**
+     * The context switches of the process's threads that are alive (voluntary: a thread that
+     * waits; involuntary: one preempted), from /proc.
+     */
+    private static long contextSwitches(long pid) throws IOException {
+        long switches = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    for (String line : Files.readAllLines(task.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                            switches += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                        }
+                    }
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return switches;
     }
 
     /** Tomcat's heap in use after a full collection, between runs: what the application keeps. */
