@@ -17,8 +17,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.eclipse.parsson.JsonProviderImpl;
-import org.eclipse.yasson.JsonBindingProvider;
-import org.eclipse.yasson.YassonJsonb;
 
 /**
  * Turns a request body into a {@link ParsedCallback}, or says exactly why it is not one.
@@ -40,7 +38,7 @@ public final class CallbackParser {
     private final JsonParserFactory parserFactory;
     /** Without the settings above: the streaming check applies its own, and a tree bound from is already checked. */
     private final JsonParserFactory plainParserFactory;
-    private final YassonJsonb jsonb;
+    private final CallbackBinding binding;
     private final StreamingCheck streamingCheck;
 
     public CallbackParser() {
@@ -51,9 +49,8 @@ public final class CallbackParser {
                 org.eclipse.parsson.api.JsonConfig.REJECT_DUPLICATE_KEYS, true,
                 org.eclipse.parsson.api.JsonConfig.MAX_DEPTH, MAX_DEPTH));
         this.plainParserFactory = json.createParserFactory(Map.of());
-        // binding from text parses it again: with the same JSON-P implementation as the checks,
-        // not whichever one the container offers first
-        this.jsonb = (YassonJsonb) new JsonBindingProvider().create().withProvider(json).build();
+        // not whichever JSON-P implementation the container offers first
+        this.binding = new CallbackBinding(json);
         this.streamingCheck = new StreamingCheck(plainParserFactory);
     }
 
@@ -77,7 +74,7 @@ public final class CallbackParser {
         ReceivedJson received = streamingCheck.check(text, schema);
         if (received != null) {
             try {
-                return new ParsedCallback(jsonb.fromJson(text, MsgCallback.class), received);
+                return new ParsedCallback(binding.bind(text), received);
             } catch (JsonbException e) {
                 // the tree path binds again, and says why not
             }
@@ -198,7 +195,7 @@ public final class CallbackParser {
 
     private MsgCallback bind(JsonObject json) throws InvalidCallbackException {
         try {
-            return jsonb.fromJson(plainParserFactory.createParser(json), MsgCallback.class);
+            return binding.bind(plainParserFactory.createParser(json));
         } catch (JsonbException e) {
             throw InvalidCallbackException.unbindable();
         }
