@@ -8,7 +8,8 @@ import org.eclipse.yasson.JsonBindingProvider;
 import org.eclipse.yasson.YassonJsonb;
 
 /**
- * JSON-B (Yasson) binding of a callback that {@link CallbackParser} has checked. Yasson binds
+ * JSON-B (Yasson) binding of a callback that {@link CallbackParser} has checked, from the
+ * events of {@link MemberEvents} or of a tree. Yasson binds
  * into {@link Fields}, a mutable class, because it binds public fields faster than a
  * record's constructor; the immutable {@link MsgCallback} is made from it here. Unknown keys
  * are skipped; an absent key leaves its field's default. Thread-safe.
@@ -17,13 +18,8 @@ final class CallbackBinding {
 
     private final YassonJsonb jsonb;
 
-    /** Binding from text parses it again: with {@code json}, the checks' JSON-P implementation. */
     CallbackBinding(JsonProvider json) {
         this.jsonb = (YassonJsonb) new JsonBindingProvider().create().withProvider(json).build();
-    }
-
-    MsgCallback bind(String text) throws JsonbException {
-        return jsonb.fromJson(text, Fields.class).toRecord();
     }
 
     MsgCallback bind(JsonParser parser) throws JsonbException {

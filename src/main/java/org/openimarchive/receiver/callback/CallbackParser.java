@@ -24,8 +24,8 @@ import org.eclipse.parsson.JsonProviderImpl;
  * <p>The body is decoded as strict UTF-8, checked key by key against the types and ranges
  * OpenIM's Go code produces (duplicate keys and deep nesting refused), and bound by JSON-B
  * (Yasson). Unknown keys are accepted and kept in the {@link ReceivedJson}. A body of the
- * usual shape takes the fast path, {@link StreamingCheck}: one streaming pass, then Yasson
- * binds the text. Any other body, valid or not, takes the tree path: it is parsed into a
+ * usual shape takes the fast path, {@link StreamingCheck}: one streaming pass, whose events
+ * of the known members Yasson then binds. Any other body, valid or not, takes the tree path: it is parsed into a
  * JSON-P tree, checked by {@link CallbackSchema}, and bound from the tree; every refusal and
  * its message come from this path. Both give the same result for a body the fast path
  * vouches for. Thread-safe: one instance serves every request.
@@ -49,7 +49,7 @@ public final class CallbackParser {
                 org.eclipse.parsson.api.JsonConfig.REJECT_DUPLICATE_KEYS, true,
                 org.eclipse.parsson.api.JsonConfig.MAX_DEPTH, MAX_DEPTH));
         this.plainParserFactory = json.createParserFactory(Map.of());
-        // not whichever JSON-P implementation the container offers first
+        // Yasson with the checks' JSON-P, not whichever one the container offers first
         this.binding = new CallbackBinding(json);
         this.streamingCheck = new StreamingCheck(plainParserFactory);
     }
@@ -71,10 +71,10 @@ public final class CallbackParser {
     public ParsedCallback parse(byte[] body, MessageKind kind) throws InvalidCallbackException {
         String text = decodeUtf8(body);
         CallbackSchema schema = CallbackSchema.of(kind);
-        ReceivedJson received = streamingCheck.check(text, schema);
-        if (received != null) {
+        StreamingCheck.Checked checked = streamingCheck.check(text, schema);
+        if (checked != null) {
             try {
-                return new ParsedCallback(binding.bind(text), received);
+                return new ParsedCallback(binding.bind(checked.members()), checked.json());
             } catch (JsonbException e) {
                 // the tree path binds again, and says why not
             }
