@@ -9,10 +9,10 @@ import org.eclipse.yasson.YassonJsonb;
 
 /**
  * JSON-B (Yasson) binding of a callback that {@link CallbackParser} has checked, from the
- * events of {@link MemberEvents} or of a tree. Yasson binds
- * into {@link Fields}, a mutable class, because it binds public fields faster than a
- * record's constructor; the immutable {@link MsgCallback} is made from it here. Unknown keys
- * are skipped; an absent key leaves its field's default. Thread-safe.
+ * {@link MemberEvents} of the fast path or from the tree. Yasson binds into {@link Fields},
+ * a mutable class, as it binds public fields faster than a record's constructor; the
+ * immutable {@link MsgCallback} is made from it here. Unknown keys are skipped; an absent
+ * key leaves its field's default. Thread-safe.
  */
 final class CallbackBinding {
 

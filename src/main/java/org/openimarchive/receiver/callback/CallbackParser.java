@@ -23,10 +23,11 @@ import org.eclipse.parsson.JsonProviderImpl;
  *
  * <p>The body is decoded as strict UTF-8, checked key by key against the types and ranges
  * OpenIM's Go code produces (duplicate keys and deep nesting refused), and bound by JSON-B
- * (Yasson). Unknown keys are accepted and kept in the {@link ReceivedJson}. A body of the
- * usual shape takes the fast path, {@link StreamingCheck}: one streaming pass, whose events
- * of the known members Yasson then binds. Any other body, valid or not, takes the tree path: it is parsed into a
- * JSON-P tree, checked by {@link CallbackSchema}, and bound from the tree; every refusal and
+ * (Yasson), in {@link CallbackBinding}. Unknown keys are accepted and kept in the
+ * {@link ReceivedJson}. A body of the usual shape takes the fast path, {@link StreamingCheck}:
+ * one streaming pass, then Yasson binds the events it recorded of the known members. Any
+ * other body, valid or not, takes the tree path: it is parsed into a JSON-P tree, checked
+ * by {@link CallbackSchema}, and bound from the tree; every refusal and
  * its message come from this path. Both give the same result for a body the fast path
  * vouches for. Thread-safe: one instance serves every request.
  */

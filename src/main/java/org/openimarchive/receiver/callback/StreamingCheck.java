@@ -12,11 +12,11 @@ import org.openimarchive.receiver.json.JsonText;
 /**
  * The fast path of {@link CallbackParser}: one pass of JSON-P's streaming parser over a
  * body, checking it as the tree path does (duplicate keys, nesting, {@link CallbackSchema})
- * and writing its {@link ReceivedJson} and the {@link MemberEvents} that JSON-B binds, without
- * building a tree or parsing the text again. It vouches only for what
- * it is sure of: a body that is invalid, or unusual (a number that is not a plain integer,
- * nesting deeper than {@link #MAX_DEPTH}), gets {@code null}, and the tree path decides and
- * names the fault. Thread-safe.
+ * and writing its {@link ReceivedJson} and the {@link MemberEvents} that JSON-B binds,
+ * without building a tree or parsing the text again. It vouches only for what it is sure
+ * of: a body that is invalid, or unusual (a number that is not a plain integer, nesting
+ * deeper than {@link #MAX_DEPTH}), gets {@code null}, and the tree path decides and names
+ * the fault. Thread-safe.
  */
 final class StreamingCheck {
 
