@@ -17,18 +17,17 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.eclipse.parsson.JsonProviderImpl;
-import org.eclipse.yasson.JsonBindingProvider;
-import org.eclipse.yasson.YassonJsonb;
 
 /**
  * Turns a request body into a {@link ParsedCallback}, or says exactly why it is not one.
  *
  * <p>The body is decoded as strict UTF-8, checked key by key against the types and ranges
  * OpenIM's Go code produces (duplicate keys and deep nesting refused), and bound by JSON-B
- * (Yasson). Unknown keys are accepted and kept in the {@link ReceivedJson}. A body of the
- * usual shape takes the fast path, {@link StreamingCheck}: one streaming pass, then Yasson
- * binds the text. Any other body, valid or not, takes the tree path: it is parsed into a
- * JSON-P tree, checked by {@link CallbackSchema}, and bound from the tree; every refusal and
+ * (Yasson), in {@link CallbackBinding}. Unknown keys are accepted and kept in the
+ * {@link ReceivedJson}. A body of the usual shape takes the fast path, {@link StreamingCheck}:
+ * one streaming pass, then Yasson binds the events it recorded of the known members. Any
+ * other body, valid or not, takes the tree path: it is parsed into a JSON-P tree, checked
+ * by {@link CallbackSchema}, and bound from the tree; every refusal and
  * its message come from this path. Both give the same result for a body the fast path
  * vouches for. Thread-safe: one instance serves every request.
  */
@@ -40,7 +39,7 @@ public final class CallbackParser {
     private final JsonParserFactory parserFactory;
     /** Without the settings above: the streaming check applies its own, and a tree bound from is already checked. */
     private final JsonParserFactory plainParserFactory;
-    private final YassonJsonb jsonb;
+    private final CallbackBinding binding;
     private final StreamingCheck streamingCheck;
 
     public CallbackParser() {
@@ -51,9 +50,8 @@ public final class CallbackParser {
                 org.eclipse.parsson.api.JsonConfig.REJECT_DUPLICATE_KEYS, true,
                 org.eclipse.parsson.api.JsonConfig.MAX_DEPTH, MAX_DEPTH));
         this.plainParserFactory = json.createParserFactory(Map.of());
-        // binding from text parses it again: with the same JSON-P implementation as the checks,
-        // not whichever one the container offers first
-        this.jsonb = (YassonJsonb) new JsonBindingProvider().create().withProvider(json).build();
+        // Yasson with the checks' JSON-P, not whichever one the container offers first
+        this.binding = new CallbackBinding(json);
         this.streamingCheck = new StreamingCheck(plainParserFactory);
     }
 
@@ -74,10 +72,10 @@ public final class CallbackParser {
     public ParsedCallback parse(byte[] body, MessageKind kind) throws InvalidCallbackException {
         String text = decodeUtf8(body);
         CallbackSchema schema = CallbackSchema.of(kind);
-        ReceivedJson received = streamingCheck.check(text, schema);
-        if (received != null) {
+        StreamingCheck.Checked checked = streamingCheck.check(text, schema);
+        if (checked != null) {
             try {
-                return new ParsedCallback(jsonb.fromJson(text, MsgCallback.class), received);
+                return new ParsedCallback(binding.bind(checked.members()), checked.json());
             } catch (JsonbException e) {
                 // the tree path binds again, and says why not
             }
@@ -198,7 +196,7 @@ public final class CallbackParser {
 
     private MsgCallback bind(JsonObject json) throws InvalidCallbackException {
         try {
-            return jsonb.fromJson(plainParserFactory.createParser(json), MsgCallback.class);
+            return binding.bind(plainParserFactory.createParser(json));
         } catch (JsonbException e) {
             throw InvalidCallbackException.unbindable();
         }

@@ -6,8 +6,9 @@ import java.util.List;
  * One message callback, as OpenIM Server sends it after a message was queued for delivery:
  * {@code callbackAfterSendSingleMsgCommand} for a one-to-one message (to {@code recvID}) or
  * {@code callbackAfterSendGroupMsgCommand} for a group message (to {@code groupID}), with
- * the same keys otherwise. Immutable; bound by JSON-B from a body that
- * {@link CallbackParser} has already checked for types and ranges.
+ * the same keys otherwise. Immutable; made by {@code CallbackBinding} from what JSON-B
+ * (Yasson) bound of a body that {@link CallbackParser} has already checked for types and
+ * ranges.
  *
  * @param sendTime   milliseconds since the epoch, or {@code null} when the server (before
  *                   OpenIM 3.8.1) sent no {@code sendTime}

@@ -12,12 +12,17 @@ import org.openimarchive.receiver.json.JsonText;
 /**
  * The fast path of {@link CallbackParser}: one pass of JSON-P's streaming parser over a
  * body, checking it as the tree path does (duplicate keys, nesting, {@link CallbackSchema})
- * and writing its {@link ReceivedJson}, without building a tree. It vouches only for what
- * it is sure of: a body that is invalid, or unusual (a number that is not a plain integer,
- * nesting deeper than {@link #MAX_DEPTH}), gets {@code null}, and the tree path decides and
- * names the fault. Thread-safe.
+ * and writing its {@link ReceivedJson} and the {@link MemberEvents} that JSON-B binds,
+ * without building a tree or parsing the text again. It vouches only for what it is sure
+ * of: a body that is invalid, or unusual (a number that is not a plain integer, nesting
+ * deeper than {@link #MAX_DEPTH}), gets {@code null}, and the tree path decides and names
+ * the fault. Thread-safe.
  */
 final class StreamingCheck {
+
+    /** What the pass vouches for: the object as received, and its known members to bind. */
+    record Checked(ReceivedJson json, MemberEvents members) {
+    }
 
     /** Deepest nesting vouched for; deeper bodies go to the tree path and its own limit. */
     static final int MAX_DEPTH = 8;
@@ -30,8 +35,8 @@ final class StreamingCheck {
         this.parsers = parsers;
     }
 
-    /** The body's {@link ReceivedJson} if it is a valid callback of the usual shape, else {@code null}. */
-    ReceivedJson check(String text, CallbackSchema schema) {
+    /** The body's {@link Checked} if it is a valid callback of the usual shape, else {@code null}. */
+    Checked check(String text, CallbackSchema schema) {
         // a lone surrogate can only be written as a \\u escape: decoded UTF-8 has none
         boolean escapes = text.indexOf("\\u") >= 0;
         try (JsonParser parser = parsers.createParser(new StringReader(text))) {
@@ -39,6 +44,7 @@ final class StreamingCheck {
                 return null;
             }
             ReceivedJson.Writer out = new ReceivedJson.Writer(text.length() + 64);
+            MemberEvents members = new MemberEvents();
             long seen = 0;
             Set<String> unknownKeys = null;
             for (Event event = parser.next(); event != Event.END_OBJECT; event = parser.next()) {
@@ -49,7 +55,7 @@ final class StreamingCheck {
                 int index = schema.indexOf(key);
                 if (index >= 0) {
                     long bit = 1L << index;
-                    if ((seen & bit) != 0 || !known(parser, schema, schema.kindAt(index), key, out, escapes)) {
+                    if ((seen & bit) != 0 || !known(parser, schema, schema.kindAt(index), key, out, members, escapes)) {
                         return null;
                     }
                     seen |= bit;
@@ -65,7 +71,7 @@ final class StreamingCheck {
             if (parser.hasNext() || (seen & schema.requiredKeys()) != schema.requiredKeys()) {
                 return null;
             }
-            return out.finish();
+            return new Checked(out.finish(), members.finish());
         } catch (RuntimeException e) {
             // whatever the parser refused, the tree path refuses again and names
             return null;
@@ -73,8 +79,9 @@ final class StreamingCheck {
     }
 
     private static boolean known(JsonParser parser, CallbackSchema schema, Kind kind, String key,
-                                 ReceivedJson.Writer out, boolean escapes) {
+                                 ReceivedJson.Writer out, MemberEvents members, boolean escapes) {
         Event event = parser.next();
+        members.add(Event.KEY_NAME, key);
         switch (kind) {
             case STRING, REQUIRED_STRING, COMMAND -> {
                 if (event != Event.VALUE_STRING) {
@@ -88,21 +95,24 @@ final class StreamingCheck {
                 }
                 out.key(key);
                 out.string(value);
+                members.add(Event.VALUE_STRING, value);
                 return true;
             }
             case INT32, INT64, UINT32 -> {
-                return integer(parser, event, out.key(key), kind);
+                return integer(parser, event, out.key(key), members, kind);
             }
             case STRING_LIST -> {
                 StringBuilder value = out.key(key);
                 if (event == Event.VALUE_NULL) {
                     value.append("null");
+                    members.add(Event.VALUE_NULL, null);
                     return true;
                 }
                 if (event != Event.START_ARRAY) {
                     return false;
                 }
                 value.append('[');
+                members.add(Event.START_ARRAY, null);
                 boolean first = true;
                 for (event = parser.next(); event != Event.END_ARRAY; event = parser.next()) {
                     if (event != Event.VALUE_STRING) {
@@ -117,8 +127,10 @@ final class StreamingCheck {
                     }
                     first = false;
                     JsonText.appendString(value, element);
+                    members.add(Event.VALUE_STRING, element);
                 }
                 value.append(']');
+                members.add(Event.END_ARRAY, null);
                 return true;
             }
             default -> {
@@ -127,7 +139,7 @@ final class StreamingCheck {
         }
     }
 
-    private static boolean integer(JsonParser parser, Event event, StringBuilder out, Kind kind) {
+    private static boolean integer(JsonParser parser, Event event, StringBuilder out, MemberEvents members, Kind kind) {
         if (event != Event.VALUE_NUMBER) {
             return false;
         }
@@ -145,6 +157,7 @@ final class StreamingCheck {
             return false;
         }
         out.append(text);
+        members.add(Event.VALUE_NUMBER, text);
         return true;
     }
 

@@ -191,6 +191,16 @@ class CallbackParserTest {
     }
 
     @Test
+    void theKeysInsideAnUnknownKeysValueAreNotBound() throws Exception {
+        byte[] body = new String(Fixtures.bytes("good/v3.8-text.json"), StandardCharsets.UTF_8).replace("\"recvID\"",
+                "\"future\":{\"sendID\":\"other\",\"seq\":7,\"more\":[{\"recvID\":\"x\"}]},\"recvID\"")
+                .getBytes(StandardCharsets.UTF_8);
+        MsgCallback expected = parser.parse(Fixtures.bytes("good/v3.8-text.json")).callback();
+        assertEquals(expected, parser.parse(body).callback());
+        assertEquals(expected, parser.parseByTree(body, MessageKind.SINGLE).callback());
+    }
+
+    @Test
     void decodesGoEscapesAndNonAsciiText() throws Exception {
         MsgCallback c = parser.parse(Fixtures.bytes("good/unicode-and-escapes.json")).callback();
         assertEquals("op-<unicode>", c.operationID());
