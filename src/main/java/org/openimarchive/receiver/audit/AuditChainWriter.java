@@ -48,11 +48,6 @@ public final class AuditChainWriter {
         lines.refuseWrites();
     }
 
-    /** Writes one record, a JSON object on one line. */
-    public void write(String record) throws AuditWriteException {
-        write(List.of(record));
-    }
-
     /**
      * Writes records, JSON objects on one line each, in this order, with one write; all or, as
      * far as the caller knows, none of them.

@@ -26,8 +26,8 @@ final class Parser {
 
     private static final Pattern SIZE = Pattern.compile("(\\d{1,13})\\s*(|B|KB|MB|GB)", Pattern.CASE_INSENSITIVE);
 
-    static final Parser CONTENT_MODE = new Parser("", Parser::contentMode);
-    static final Parser AUDIT_SYNC = new Parser("", Parser::auditSync);
+    static final Parser CONTENT_MODE = new Parser("", text -> oneOf(text, ContentMode.values(), ContentMode::configName));
+    static final Parser AUDIT_SYNC = new Parser("", text -> oneOf(text, AuditSync.values(), AuditSync::configName));
     static final Parser SOURCES = new Parser("", SourceAllowlist::parse);
     static final Parser TIME_ZONE = new Parser("", Parser::timeZone);
     static final Parser AUDIT_DIRECTORY = new Parser("", text -> prepared(absolutePath(text)));
@@ -140,24 +140,14 @@ final class Parser {
         return bounds;
     }
 
-    private static AuditSync auditSync(String text) {
-        for (AuditSync sync : AuditSync.values()) {
-            if (sync.configName().equalsIgnoreCase(text)) {
-                return sync;
+    /** The value whose configuration name is {@code text}, in any case. */
+    private static <E> E oneOf(String text, E[] values, Function<E, String> configName) {
+        for (E value : values) {
+            if (configName.apply(value).equalsIgnoreCase(text)) {
+                return value;
             }
         }
-        throw refused(text, "is not one of "
-                + Arrays.stream(AuditSync.values()).map(AuditSync::configName).collect(Collectors.joining(", ")));
-    }
-
-    private static ContentMode contentMode(String text) {
-        for (ContentMode mode : ContentMode.values()) {
-            if (mode.configName().equalsIgnoreCase(text)) {
-                return mode;
-            }
-        }
-        throw refused(text, "is not one of "
-                + Arrays.stream(ContentMode.values()).map(ContentMode::configName).collect(Collectors.joining(", ")));
+        throw refused(text, "is not one of " + Arrays.stream(values).map(configName).collect(Collectors.joining(", ")));
     }
 
     private static ZoneId timeZone(String text) {

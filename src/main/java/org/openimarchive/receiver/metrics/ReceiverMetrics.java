@@ -54,6 +54,7 @@ public final class ReceiverMetrics {
     private final Counter messages;
     private final Counter duplicates;
     private final Counter auditWriteFailures;
+    private final Counter bodiesAwaited;
     private final Histogram handling;
     /** The data point of nearly every request, looked up once (the client's advice for hot paths). */
     private final CounterDataPoint acceptedOk;
@@ -95,6 +96,11 @@ public final class ReceiverMetrics {
                 .name("openim_callback_audit_write_failures")
                 .withoutExemplars()
                 .help("Audit records that could not be written (each answered 503)")
+                .register(registry);
+        bodiesAwaited = Counter.builder()
+                .name("openim_callback_bodies_awaited")
+                .withoutExemplars()
+                .help("Request bodies that had not all arrived with their headers, read as they came off the request's thread")
                 .register(registry);
         handling = Histogram.builder()
                 .name("openim_callback_handling_seconds")
@@ -195,5 +201,10 @@ public final class ReceiverMetrics {
 
     public void auditWriteFailed() {
         auditWriteFailures.inc();
+    }
+
+    /** A body that had not all arrived with its headers is being read as it comes. */
+    public void bodyAwaited() {
+        bodiesAwaited.inc();
     }
 }

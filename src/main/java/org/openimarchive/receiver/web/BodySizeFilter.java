@@ -29,6 +29,7 @@ public final class BodySizeFilter extends CheckFilter {
                 exchange.bodyRead(null, null, e instanceof IOException io ? io : new IOException(e), false);
             }
             if (exchange.awaitingBody()) {
+                receiver().metrics().bodyAwaited();
                 return false; // read off this thread: the chain goes on when the body is there
             }
         }

@@ -50,8 +50,8 @@ class AuditVerifierTest {
             AuditChainWriter trail = new AuditChainWriter(log, chain, tornTail);
             for (int i = 0; i < n; i++) {
                 written++;
-                trail.write("{\"time\":\"2026-11-26T10:00:00.000Z\",\"outcome\":\"rejected\",\"status\":400,\"n\":" + written
-                        + ",\"pad\":\"" + "x".repeat(60) + "\"}");
+                trail.write(List.of("{\"time\":\"2026-11-26T10:00:00.000Z\",\"outcome\":\"rejected\",\"status\":400,\"n\":"
+                        + written + ",\"pad\":\"" + "x".repeat(60) + "\"}"));
             }
         }
     }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -116,6 +118,55 @@ abstract class TomcatIT {
             assertEquals("TRACE", traced.getString("method"));
             assertEquals(Json.createReader(new StringReader(trace.body())).readObject().getString("errDlt"), traced.getString("error"));
             assertCleanLogs(tomcat);
+        }
+    }
+
+    /**
+     * Tomcat's {@code available()} says 1 before the first read, however much of the body it
+     * holds: a body that came with its headers must still be read on the request's thread,
+     * and only one that had not arrived read as it comes.
+     */
+    @Test
+    void aBodyThatCameWithItsHeadersIsReadAtOnceAndOneThatHadNotAsItComes() throws Exception {
+        try (TomcatServer tomcat = start(Map.of())) {
+            tomcat.deploy();
+            for (int i = 0; i < 20; i++) {
+                byte[] body = message("at-once-" + i);
+                byte[] head = head(body.length);
+                byte[] request = new byte[head.length + body.length];
+                System.arraycopy(head, 0, request, 0, head.length);
+                System.arraycopy(body, 0, request, head.length, body.length);
+                assertTrue(rawPost(tomcat, request, null, 0).startsWith("HTTP/1.1 200 "), "at once " + i);
+            }
+            assertEquals(0.0, StatsIT.parse(get(tomcat, "/metrics").body()).get("openim_callback_bodies_awaited_total"));
+            // the headers, then the body 300 ms later
+            byte[] late = message("late");
+            assertTrue(rawPost(tomcat, head(late.length), late, 300).startsWith("HTTP/1.1 200 "));
+            assertEquals(1.0, StatsIT.parse(get(tomcat, "/metrics").body()).get("openim_callback_bodies_awaited_total"));
+            assertEquals(21, Files.readAllLines(base.resolve("logs/openim-audit/audit.jsonl")).stream()
+                    .filter(l -> l.contains("\"outcome\":\"accepted\"")).count());
+        }
+    }
+
+    private static byte[] head(int contentLength) {
+        return ("POST " + COMMAND_PATH + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + contentLength + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Sends {@code first} in one write, then {@code then} (if any) after a pause; the whole response. */
+    private static String rawPost(TomcatServer tomcat, byte[] first, byte[] then, long pauseMillis) throws Exception {
+        try (Socket socket = new Socket()) {
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(tomcat.uri("/").getHost(), tomcat.uri("/").getPort()), 5_000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(first);
+            socket.getOutputStream().flush();
+            if (then != null) {
+                Thread.sleep(pauseMillis);
+                socket.getOutputStream().write(then);
+                socket.getOutputStream().flush();
+            }
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

@@ -64,11 +64,11 @@ class AuditToolTest {
                         .add("callbackCommand", "callbackAfterSendSingleMsgCommand").add("serverMsgID", "m" + n++)
                         .add("contentType", 101).add("sendTime", sent.toEpochMilli()).add("recvID", m[1]).build().toString();
                 ParsedCallback msg = new CallbackParser().parse(body.getBytes(StandardCharsets.UTF_8));
-                trail.write(format.accepted(sent, "127.0.0.1", "op" + n, msg));
+                trail.write(List.of(format.accepted(sent, "127.0.0.1", "op" + n, msg)));
                 live.countAccepted(sent, msg.callback(), false);
             }
             Instant now = Instant.now();
-            trail.write(format.rejected(new RejectedRequest(now, 415, "127.0.0.1", null, "POST", "/", "x", 0L, "e3")));
+            trail.write(List.of(format.rejected(new RejectedRequest(now, 415, "127.0.0.1", null, "POST", "/", "x", 0L, "e3"))));
             live.countRefused(now, 415);
             // a group message, and another webhook passed on
             Instant sent = TODAY.atTime(13, 0).toInstant(ZoneOffset.UTC);
@@ -76,9 +76,9 @@ class AuditToolTest {
                     .add("callbackCommand", "callbackAfterSendGroupMsgCommand").add("serverMsgID", "g1")
                     .add("contentType", 101).add("sendTime", sent.toEpochMilli()).add("groupID", "team").build().toString();
             ParsedCallback msg = new CallbackParser().parse(group.getBytes(StandardCharsets.UTF_8), MessageKind.GROUP);
-            trail.write(format.accepted(sent, "127.0.0.1", "op-group", msg));
+            trail.write(List.of(format.accepted(sent, "127.0.0.1", "op-group", msg)));
             live.countAccepted(sent, msg.callback(), false);
-            trail.write(format.passed(now, "127.0.0.1", "op-online", "callbackUserOnlineCommand", new byte[] {'{', '}'}));
+            trail.write(List.of(format.passed(now, "127.0.0.1", "op-online", "callbackUserOnlineCommand", new byte[] {'{', '}'})));
             live.countPassed(now, "callbackUserOnlineCommand");
         }
     }
@@ -241,7 +241,7 @@ class AuditToolTest {
                         .add("callbackCommand", "callbackAfterSendSingleMsgCommand").add("serverMsgID", m[0])
                         .add("contentType", 101).add("sendTime", sent.toEpochMilli()).add("recvID", m[2]).build().toString();
                 ParsedCallback msg = new CallbackParser().parse(body.getBytes(StandardCharsets.UTF_8));
-                trail.write(format.accepted(sent, "127.0.0.1", "op-" + m[0], msg));
+                trail.write(List.of(format.accepted(sent, "127.0.0.1", "op-" + m[0], msg)));
                 live.countAccepted(sent, msg.callback(), m[0].equals("m0"));
             }
         }
