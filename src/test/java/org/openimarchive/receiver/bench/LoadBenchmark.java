@@ -31,7 +31,7 @@ import org.openimarchive.receiver.it.TomcatServer;
  *
  * <p>Run by {@code bench/load-benchmark.sh}. System properties: {@code load.seconds} (per
  * measured run, default 20), {@code load.warmup} (seconds, default 10), {@code load.connections}
- * (default "2,32"), {@code load.rounds} (default 1), {@code load.pauseMs} (the pause between
+ * (default "2,32"), {@code load.rounds} (default 1; 0 runs the paced runs alone), {@code load.pauseMs} (the pause between
  * requests of the paced run at 2 connections, default 1; 0 for none), {@code load.jvm} and {@code load.connector}
  * (Tomcat's JVM options and HTTP connector attributes, defaults those README recommends),
  * {@code load.baselineWar} (another build of the WAR, deployed beside this one and measured in
@@ -152,7 +152,8 @@ public final class LoadBenchmark {
                 }
             }
             System.out.println();
-            for (int connections : connectionCounts) {
+            // the closed-loop runs compared (none with load.rounds=0: the paced runs alone)
+            for (int connections : runs.isEmpty() ? List.<Integer>of() : connectionCounts) {
                 for (Target target : targets) {
                     if (!target.name().equals(BARE) && targets.get(0).name().equals(BARE)) {
                         compare(runs, target.name(), connections);
@@ -168,7 +169,7 @@ public final class LoadBenchmark {
                 }
             }
             System.out.println();
-            if (targets.get(0).name().equals(BARE)) {
+            if (targets.get(0).name().equals(BARE) && !runs.isEmpty()) {
                 for (int connections : connectionCounts) {
                     for (Target target : targets) {
                         if (!target.name().equals(BARE)) {
