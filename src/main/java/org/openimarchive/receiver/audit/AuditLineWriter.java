@@ -291,14 +291,11 @@ public final class AuditLineWriter implements AutoCloseable {
 
     private List<RollingFileManager> rollingManagers() {
         List<RollingFileManager> managers = new ArrayList<>();
-        for (LoggerConfig l = context.getConfiguration().getLoggerConfig(AUDIT_LOGGER); l != null;
-             l = l.isAdditive() ? l.getParent() : null) {
-            for (Appender appender : l.getAppenders().values()) {
-                if (appender instanceof RollingRandomAccessFileAppender rolling) {
-                    managers.add(rolling.getManager());
-                } else if (appender instanceof RollingFileAppender rolling) {
-                    managers.add(rolling.getManager());
-                }
+        for (Appender appender : auditAppenders(context.getConfiguration())) {
+            if (appender instanceof RollingRandomAccessFileAppender rolling) {
+                managers.add(rolling.getManager());
+            } else if (appender instanceof RollingFileAppender rolling) {
+                managers.add(rolling.getManager());
             }
         }
         return managers;
