@@ -22,6 +22,7 @@ final class CallbackExchange {
     static final String ATTRIBUTE = CallbackExchange.class.getName();
     /** The largest body read on the request's thread as far as it has arrived; a larger one is read as it comes. */
     static final int READ_AT_ONCE_MAX = 64 << 10;
+    private static final byte[] NOTHING = new byte[0];
 
     private final Instant receivedAt;
     private final HttpServletRequest request;
@@ -145,7 +146,7 @@ final class CallbackExchange {
             bodyRead(new byte[0], null, null, true);
             return;
         }
-        byte[] arrived = new byte[0];
+        byte[] arrived = NOTHING;
         int length = 0;
         if (declared > 0 && declared <= READ_AT_ONCE_MAX) {
             // what has arrived is taken on this thread, without a dispatch: usually all of it

@@ -104,6 +104,10 @@ class AuditLineWriterTest {
                 log.write(String.join("\n", lines));
                 written.add(String.join("\n", lines));
             }
+            // with fsync, the receiver's own channel follows the active file across the rolls
+            // (one still on a rolled file would force a file that is gone, and the new one never)
+            assertEquals(sync == AuditSync.FSYNC ? 2 : 1, openDescriptors(dir.resolve("audit.jsonl")),
+                    "descriptors of this JVM on audit.jsonl: log4j's" + (sync == AuditSync.FSYNC ? " and the forced one" : ""));
         }
         List<Path> rolled;
         try (Stream<Path> files = Files.list(dir)) {
@@ -132,6 +136,23 @@ class AuditLineWriterTest {
                 assertTrue(writeEnds.contains(end += file.length() + 1), "a write split across files: " + file);
             }
         }
+    }
+
+    /** How many file descriptors of this JVM are open on {@code file} (Linux: /proc/self/fd). */
+    private static long openDescriptors(Path file) throws IOException {
+        long open = 0;
+        try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : descriptors.toList()) {
+                try {
+                    if (Files.readSymbolicLink(fd).equals(file.toAbsolutePath())) {
+                        open++;
+                    }
+                } catch (IOException e) {
+                    // closed meanwhile (the listing's own descriptor among them)
+                }
+            }
+        }
+        return open;
     }
 
     @Test
